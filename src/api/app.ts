@@ -1,0 +1,134 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { isDomainError } from '../domain/errors.js';
+import type { ServiceContext } from '../services/context.js';
+import type { Database } from '../store/database.js';
+import { type ErrorBody, statusOf } from './http-errors.js';
+import { registerRoutes } from './routes/index.js';
+
+export type AppOptions = {
+  database: Database;
+  logger?: boolean | { level: string };
+  /** Epoch-ms clock; tests pass a fixed one. */
+  clock?: () => number;
+};
+
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+    clock: () => number;
+  }
+}
+
+/** Builds the HTTP application without listening, so tests can use `app.inject()`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MAX_BODY_BYTES,
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  app.decorate('database', options.database);
+  app.decorate('clock', options.clock ?? Date.now);
+
+  // Bodies are validated strictly (a string "5" is not a quantity); query strings arrive as text and may be coerced.
+  const bodyAjv = addFormats.default(
+    new Ajv.default({ coerceTypes: false, useDefaults: true, allErrors: false, strict: false }),
+  );
+  const queryAjv = addFormats.default(new Ajv.default({ coerceTypes: true, useDefaults: true, strict: false }));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? bodyAjv.compile(schema) : queryAjv.compile(schema),
+  );
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (isDomainError(error)) {
+      return reply.status(statusOf(error.code)).send(errorBody(error.code, error.message, error.details));
+    }
+    const err = error as {
+      validation?: unknown;
+      validationContext?: string;
+      statusCode?: number;
+      code?: string;
+      message: string;
+    };
+    if (err.validation) {
+      const field = validationField(err);
+      return reply
+        .status(400)
+        .send(
+          errorBody('LS_VALIDATION', `${field}: ${validationMessage(err.message)}`, [
+            { field, message: validationMessage(err.message) },
+          ]),
+        );
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply
+        .status(err.statusCode)
+        .send(errorBody(httpCode(err), err.message, [{ field: 'body', message: err.message }]));
+    }
+    reply.log.error(error);
+    return reply.status(500).send(errorBody('LS_INTERNAL', 'Internal error; this is a bug, please report it'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('LS_NOT_FOUND', `No route ${request.method} ${request.url}`)),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Leanstock API',
+        version: '1',
+        description:
+          'Just-In-Time inventory: catalogue, exact stock ledger and balances. Quantities are JSON numbers with at most 3 decimals; money in major units with a currency code. Every write accepts an `Idempotency-Key` header.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: options.database.dialect }));
+
+  await app.register(registerRoutes, { prefix: '/api/v1' });
+  return app;
+}
+
+/** The acting user and clock for one request; the actor comes from `X-Actor` until users exist. */
+export function contextOf(request: FastifyRequest): ServiceContext {
+  const actor = request.headers['x-actor'];
+  const key = request.headers['idempotency-key'];
+  return {
+    actor: typeof actor === 'string' && actor.length > 0 && actor.length <= 100 ? actor : 'api',
+    now: request.server.clock(),
+    idempotencyKey: typeof key === 'string' && key.length > 0 ? key.slice(0, 200) : undefined,
+  };
+}
+
+function errorBody(code: string, message: string, details?: ErrorBody['error']['details']): ErrorBody {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+function validationField(err: { validation?: unknown; validationContext?: string }): string {
+  const first = (Array.isArray(err.validation) ? err.validation[0] : undefined) as
+    | { instancePath?: string; params?: { missingProperty?: string; additionalProperty?: string } }
+    | undefined;
+  const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  const leaf = first?.params?.missingProperty ?? first?.params?.additionalProperty;
+  const field = [path, leaf].filter(Boolean).join('.');
+  return field || (err.validationContext ?? 'body');
+}
+
+function validationMessage(message: string): string {
+  return message.replace(/^(body|querystring|params|headers)(\/[^ ]*)? /, '');
+}
+
+function httpCode(err: { code?: string; statusCode?: number }): string {
+  if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return 'LS_VALIDATION';
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'LS_UNSUPPORTED_MEDIA_TYPE';
+  if (err.statusCode === 413) return 'LS_PAYLOAD_TOO_LARGE';
+  return 'LS_BAD_REQUEST';
+}

@@ -1,0 +1,28 @@
+import type { ErrorCode, FieldProblem } from '../domain/errors.js';
+
+export type ErrorBody = { error: { code: string; message: string; details?: FieldProblem[] | undefined } };
+
+/** The single place where domain error codes become HTTP statuses; a new code does not compile until mapped. */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'LS_VALIDATION':
+    case 'LS_INVALID_QUANTITY':
+    case 'LS_IMPORT_INVALID':
+      return 400;
+    case 'LS_UNKNOWN_ITEM':
+    case 'LS_UNKNOWN_LOCATION':
+    case 'LS_UNKNOWN_SUPPLIER':
+    case 'LS_UNKNOWN_SUPPLIER_ITEM':
+    case 'LS_UNKNOWN_MOVEMENT':
+    case 'LS_NOT_FOUND':
+      return 404;
+    case 'LS_DUPLICATE':
+    case 'LS_INACTIVE':
+    case 'LS_NEGATIVE_STOCK':
+    case 'LS_ALREADY_REVERSED':
+    case 'LS_IDEMPOTENCY_CONFLICT':
+      return 409;
+    case 'LS_BATCH_TOO_LARGE':
+      return 413;
+  }
+}

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import { movementRoutes } from './movement.routes.js';
+import { stockRoutes } from './stock.routes.js';
+
+/** Every `/api/v1` route module; each registers its own paths and schemas. */
+export async function registerRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(movementRoutes);
+  await app.register(stockRoutes);
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { type Database, type DatabaseConfig, openDatabase } from '../store/database.js';
+import { buildApp } from './app.js';
+
+export type ServerOptions = { config: DatabaseConfig; host: string; port: number; logLevel?: string };
+
+export type RunningServer = { app: FastifyInstance; database: Database; url: string; close(): Promise<void> };
+
+/** Opens (and migrates) the database, then listens. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const database = await openDatabase(options.config);
+  const app = await buildApp({ database, logger: { level: options.logLevel ?? 'info' } });
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    app,
+    database,
+    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

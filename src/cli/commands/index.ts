@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import type { CliDeps } from '../io.js';
+import { registerMigrateCommand } from './migrate.command.js';
+import { registerMovementCommands } from './movement.command.js';
+import { registerServeCommand } from './serve.command.js';
+
+export function registerCommands(program: Command, deps: CliDeps): void {
+  registerServeCommand(program, deps);
+  registerMigrateCommand(program, deps);
+  registerMovementCommands(program, deps);
+}

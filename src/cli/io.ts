@@ -1,0 +1,71 @@
+import { type Database, type DatabaseConfig, databaseConfigFromEnv, openDatabase } from '../store/database.js';
+
+/** Everything a command touches outside itself, so tests can run commands in-process. */
+export type CliDeps = {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether standard error is a terminal (progress bars only then). */
+  isTty: boolean;
+  now: () => number;
+};
+
+export function processDeps(): CliDeps {
+  return {
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTty: Boolean(process.stderr.isTTY),
+    now: Date.now,
+  };
+}
+
+/** `--db PATH` wins over the environment (DATABASE_URL, then LEANSTOCK_DB). */
+export function databaseConfigOf(deps: CliDeps, dbOption?: string): DatabaseConfig {
+  if (dbOption) {
+    return /^postgres(ql)?:\/\//.test(dbOption)
+      ? { dialect: 'postgres', url: dbOption }
+      : { dialect: 'sqlite', path: dbOption };
+  }
+  return databaseConfigFromEnv(deps.env);
+}
+
+export function cliActor(deps: CliDeps): string {
+  return `cli:${deps.env['USER'] ?? deps.env['LOGNAME'] ?? 'unknown'}`;
+}
+
+/** Prints `value` as JSON with `--json`, else as the human text `render` gives. */
+export function printResult(deps: CliDeps, json: boolean | undefined, value: unknown, render: () => string): void {
+  deps.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${render()}\n`);
+}
+
+/** A plain aligned text table. */
+export function formatTable(headers: string[], rows: Array<Array<string | number | null | undefined>>): string {
+  const cells = [
+    headers,
+    ...rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : String(cell)))),
+  ];
+  const widths = headers.map((_, col) => Math.max(...cells.map((row) => (row[col] ?? '').length)));
+  return cells
+    .map((row) =>
+      row
+        .map((cell, col) => (cell ?? '').padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** Opens the database for one command and always closes it. */
+export async function withDatabase<T>(
+  deps: CliDeps,
+  db: string | undefined,
+  work: (database: Database) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase(databaseConfigOf(deps, db));
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,51 @@
+/** Every error a caller can cause. Each code maps to exactly one HTTP status in `api/http-errors.ts`. */
+export type ErrorCode =
+  | 'LS_VALIDATION'
+  | 'LS_INVALID_QUANTITY'
+  | 'LS_UNKNOWN_ITEM'
+  | 'LS_UNKNOWN_LOCATION'
+  | 'LS_UNKNOWN_SUPPLIER'
+  | 'LS_UNKNOWN_SUPPLIER_ITEM'
+  | 'LS_UNKNOWN_MOVEMENT'
+  | 'LS_NOT_FOUND'
+  | 'LS_DUPLICATE'
+  | 'LS_INACTIVE'
+  | 'LS_NEGATIVE_STOCK'
+  | 'LS_ALREADY_REVERSED'
+  | 'LS_IDEMPOTENCY_CONFLICT'
+  | 'LS_IMPORT_INVALID'
+  | 'LS_BATCH_TOO_LARGE';
+
+/** One problem with one field of the input; `index` is the position in a batch, `row` the line of a CSV file. */
+export type FieldProblem = {
+  field: string;
+  message: string;
+  index?: number;
+  row?: number;
+  value?: unknown;
+};
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: FieldProblem[] | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: FieldProblem[]) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Throws one LS_VALIDATION error that lists every problem; the message names the first field. */
+export function throwIfProblems(problems: FieldProblem[]): void {
+  if (problems.length === 0) return;
+  const first = problems[0]!;
+  const where = first.index === undefined ? '' : `movements[${first.index}].`;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+  throw new DomainError('LS_VALIDATION', `${where}${first.field}: ${first.message}${more}`, problems);
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
