@@ -8,6 +8,7 @@ import type { ServiceContext } from '../services/context.js';
 import type { Database } from '../store/database.js';
 import { type ErrorBody, statusOf } from './http-errors.js';
 import { registerRoutes } from './routes/index.js';
+import { sharedSchemas } from './schemas/index.js';
 
 export type AppOptions = {
   database: Database;
@@ -17,6 +18,9 @@ export type AppOptions = {
 };
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Schema keyword that hands a body's validation to the domain layer. */
+export const DOMAIN_VALIDATED = 'x-validated-by';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,9 +44,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     new Ajv.default({ coerceTypes: false, useDefaults: true, allErrors: false, strict: false }),
   );
   const queryAjv = addFormats.default(new Ajv.default({ coerceTypes: true, useDefaults: true, strict: false }));
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? bodyAjv.compile(schema) : queryAjv.compile(schema),
-  );
+  for (const schema of sharedSchemas) {
+    bodyAjv.addSchema(schema);
+    queryAjv.addSchema(schema);
+  }
+  // Bodies marked `x-validated-by: domain` are checked by the domain parser, which reports every
+  // problem with its field (JSON Schema's anyOf would only say "must match a schema in anyOf").
+  const anyObject = bodyAjv.compile({ type: 'object' });
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    if (httpPart !== 'body') return queryAjv.compile(schema);
+    return (schema as Record<string, unknown>)[DOMAIN_VALIDATED] === 'domain' ? anyObject : bodyAjv.compile(schema);
+  });
 
   app.setErrorHandler((error, _request, reply) => {
     if (isDomainError(error)) {
@@ -92,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: options.database.dialect }));
 
+  for (const schema of sharedSchemas) app.addSchema(schema);
   await app.register(registerRoutes, { prefix: '/api/v1' });
   return app;
 }

@@ -20,6 +20,7 @@ export function parseQuantity(
   rule: QuantityRule,
 ): { ok: true; milli: number } | { ok: false; problem: FieldProblem } {
   const fail = (message: string) => ({ ok: false as const, problem: { field, message, value } });
+  if (value === undefined || value === null) return fail('is required');
   if (typeof value !== 'number' || !Number.isFinite(value)) return fail('must be a finite number');
   if (Math.abs(value) > MAX_QUANTITY) return fail(`must be at most ${MAX_QUANTITY} in size`);
   const milli = Math.round(value * QUANTITY_SCALE);

@@ -93,6 +93,19 @@ export async function postMovements(database: Database, raws: unknown[], ctx: Se
   return idempotentWrite(database, ctx, 'POST /movements', raws, (tx) => postParsed(tx, repository, requests, ctx));
 }
 
+/**
+ * The same as `postMovements`, inside a transaction the caller already holds (an import that posts
+ * opening stock together with other writes). Throws on any problem; the caller's transaction then rolls back.
+ */
+export async function postMovementsWithin(
+  tx: Tx,
+  database: Database,
+  raws: unknown[],
+  ctx: ServiceContext,
+): Promise<PostOutcome[]> {
+  return postParsed(tx, ledgerRepository(database), parseAll(raws, ctx.now), ctx);
+}
+
 function parseAll(raws: unknown[], now: number): MovementRequest[] {
   const requests: MovementRequest[] = [];
   const problems: FieldProblem[] = [];

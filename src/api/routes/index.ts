@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { csvRoutes } from './csv.routes.js';
 import { movementRoutes } from './movement.routes.js';
 import { stockRoutes } from './stock.routes.js';
 
@@ -6,4 +7,5 @@ import { stockRoutes } from './stock.routes.js';
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(movementRoutes);
   await app.register(stockRoutes);
+  await app.register(csvRoutes);
 }

@@ -1,25 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { DomainError } from '../../domain/errors.js';
 import { MAX_BATCH_SIZE, type PostOutcome, postMovements, reverseMovement } from '../../services/ledger.service.js';
 import { getMovement, listMovements } from '../../services/stock.service.js';
-import { contextOf } from '../app.js';
+import { contextOf, DOMAIN_VALIDATED } from '../app.js';
 import { errorResponses } from '../schemas/common.js';
-import { Balance, Movement, MovementInput, MovementQuery, PostedMovement } from '../schemas/ledger.schemas.js';
+import { MovementQuery, PostedMovement } from '../schemas/ledger.schemas.js';
 
 const tags = ['Stock ledger'];
 
 export async function movementRoutes(app: FastifyInstance): Promise<void> {
-  app.addSchema(Balance);
-  app.addSchema(Movement);
-  app.addSchema(MovementInput);
-
   app.post(
     '/movements',
     {
       schema: {
         tags,
         summary: 'Post one movement (receipt, issue, sale, adjustment, count, scrap, transfer)',
-        body: Type.Ref('MovementInput'),
+        body: { ...Type.Ref('MovementInput'), [DOMAIN_VALIDATED]: 'domain' },
         response: { 201: PostedMovement, ...errorResponses, 413: Type.Ref('Error') },
       },
     },
@@ -35,10 +32,13 @@ export async function movementRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: `Post up to ${MAX_BATCH_SIZE} movements, all or nothing`,
-        body: Type.Object(
-          { movements: Type.Array(Type.Ref('MovementInput'), { minItems: 1, maxItems: MAX_BATCH_SIZE }) },
-          { additionalProperties: false },
-        ),
+        body: {
+          ...Type.Object(
+            { movements: Type.Array(Type.Ref('MovementInput'), { minItems: 1, maxItems: MAX_BATCH_SIZE }) },
+            { additionalProperties: false },
+          ),
+          [DOMAIN_VALIDATED]: 'domain',
+        },
         response: {
           201: Type.Object({ count: Type.Integer(), data: Type.Array(PostedMovement) }),
           ...errorResponses,
@@ -47,8 +47,13 @@ export async function movementRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const body = request.body as { movements: unknown[] };
-      const outcomes = await postMovements(app.database, body.movements, contextOf(request));
+      const { movements } = request.body as { movements?: unknown };
+      if (!Array.isArray(movements)) {
+        throw new DomainError('LS_VALIDATION', 'movements: must be an array of movements', [
+          { field: 'movements', message: 'must be an array of movements' },
+        ]);
+      }
+      const outcomes = await postMovements(app.database, movements, contextOf(request));
       return reply.status(201).send({ count: outcomes.length, data: outcomes.map(renderOutcome) });
     },
   );

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliDeps } from '../io.js';
+import { registerCsvCommands } from './csv.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -8,4 +9,5 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerServeCommand(program, deps);
   registerMigrateCommand(program, deps);
   registerMovementCommands(program, deps);
+  registerCsvCommands(program, deps);
 }

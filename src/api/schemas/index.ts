@@ -1,0 +1,5 @@
+import { ErrorResponse } from './common.js';
+import { Balance, Movement, MovementInput } from './ledger.schemas.js';
+
+/** Schemas with an `$id`, added once at the root so every route can `Type.Ref` them and OpenAPI lists them. */
+export const sharedSchemas = [ErrorResponse, Balance, Movement, MovementInput];
