@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../store/database.js';
 import { buildApp } from './app.js';
 
-type Operation = { requestBody?: unknown; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Operation = {
+  requestBody?: unknown;
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+};
 
 describe('the OpenAPI document', () => {
   const dir = mkdtempSync(join(tmpdir(), 'leanstock-openapi-'));
@@ -44,7 +47,8 @@ describe('the OpenAPI document', () => {
         if (!success?.[1].content) missing.push(`${method.toUpperCase()} ${path}: no success response schema`);
         const write = method === 'post' || method === 'put' || method === 'patch';
         const pathHasAction = /\/(deactivate|activate|send|cancel|signal)$/.test(path);
-        if (write && !pathHasAction && !operation.requestBody) missing.push(`${method.toUpperCase()} ${path}: no request body schema`);
+        if (write && !pathHasAction && !operation.requestBody)
+          missing.push(`${method.toUpperCase()} ${path}: no request body schema`);
       }
     }
     expect(missing).toEqual([]);

@@ -22,14 +22,25 @@ describeEachDialect('movement and stock routes', ({ database }) => {
   /** Everything a refused request could have touched, to prove it touched nothing. */
   const snapshot = async () => ({
     movements: await database().db.selectFrom('movements').selectAll().orderBy('id').execute(),
-    balances: await database().db.selectFrom('balances').selectAll().orderBy('item_id').orderBy('location_id').execute(),
+    balances: await database()
+      .db.selectFrom('balances')
+      .selectAll()
+      .orderBy('item_id')
+      .orderBy('location_id')
+      .execute(),
     keys: await database().db.selectFrom('idempotency_keys').select('key').execute(),
   });
 
   it('posts a receipt and an issue and answers each with the balance after it', async () => {
     const receipt = await post('/api/v1/movements', { type: 'receipt', sku: 'BOLT-M8', location: 'WH1', quantity: 12 });
     expect(receipt.statusCode).toBe(201);
-    const issue = await post('/api/v1/movements', { type: 'issue', sku: 'BOLT-M8', location: 'WH1', quantity: 2.5, reason: 'line 3' });
+    const issue = await post('/api/v1/movements', {
+      type: 'issue',
+      sku: 'BOLT-M8',
+      location: 'WH1',
+      quantity: 2.5,
+      reason: 'line 3',
+    });
     expect(issue.statusCode).toBe(201);
     expect(issue.json()).toMatchObject({
       type: 'issue',
@@ -43,7 +54,15 @@ describeEachDialect('movement and stock routes', ({ database }) => {
     const stock = await app.inject({ method: 'GET', url: '/api/v1/stock?sku=BOLT-M8' });
     expect(stock.json()).toEqual({
       data: [
-        { sku: 'BOLT-M8', location: 'WH1', on_hand: 9.5, allocated: 0, on_order: 0, available: 9.5, inventory_position: 9.5 },
+        {
+          sku: 'BOLT-M8',
+          location: 'WH1',
+          on_hand: 9.5,
+          allocated: 0,
+          on_order: 0,
+          available: 9.5,
+          inventory_position: 9.5,
+        },
       ],
       next_cursor: null,
     });
@@ -51,7 +70,13 @@ describeEachDialect('movement and stock routes', ({ database }) => {
 
   it('answers a transfer with both legs and both balances', async () => {
     await post('/api/v1/movements', { type: 'receipt', sku: 'NUT-M8', location: 'WH1', quantity: 10 });
-    const res = await post('/api/v1/movements', { type: 'transfer', sku: 'NUT-M8', from: 'WH1', to: 'WH2', quantity: 3 });
+    const res = await post('/api/v1/movements', {
+      type: 'transfer',
+      sku: 'NUT-M8',
+      from: 'WH1',
+      to: 'WH2',
+      quantity: 3,
+    });
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body).toMatchObject({ type: 'transfer', from: 'WH1', to: 'WH2', quantity: 3 });
@@ -92,7 +117,12 @@ describeEachDialect('movement and stock routes', ({ database }) => {
   });
 
   it('refuses a batch of more than 10,000 movements', async () => {
-    const movements = Array.from({ length: 10_001 }, () => ({ type: 'receipt', sku: 'BOLT-M8', location: 'WH1', quantity: 1 }));
+    const movements = Array.from({ length: 10_001 }, () => ({
+      type: 'receipt',
+      sku: 'BOLT-M8',
+      location: 'WH1',
+      quantity: 1,
+    }));
     const res = await post('/api/v1/movements/batch', { movements });
     expect(res.statusCode).toBe(413);
     expect(res.json().error.message).toContain('movements');
@@ -142,7 +172,11 @@ describeEachDialect('movement and stock routes', ({ database }) => {
       headers: { 'content-type': 'application/json' },
       payload: '{"type": "receipt",',
     });
-    const empty = await app.inject({ method: 'POST', url: '/api/v1/movements', headers: { 'content-type': 'application/json' } });
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/api/v1/movements',
+      headers: { 'content-type': 'application/json' },
+    });
     const xml = await app.inject({
       method: 'POST',
       url: '/api/v1/movements',
@@ -168,11 +202,14 @@ describeEachDialect('movement and stock routes', ({ database }) => {
   });
 
   it('pages movements with a cursor and filters by SKU', async () => {
-    for (let i = 0; i < 5; i++) await post('/api/v1/movements', { type: 'receipt', sku: 'BOLT-M8', location: 'WH1', quantity: 1 });
+    for (let i = 0; i < 5; i++)
+      await post('/api/v1/movements', { type: 'receipt', sku: 'BOLT-M8', location: 'WH1', quantity: 1 });
     await post('/api/v1/movements', { type: 'receipt', sku: 'NUT-M8', location: 'WH1', quantity: 1 });
     const first = (await app.inject({ method: 'GET', url: '/api/v1/movements?sku=BOLT-M8&limit=3' })).json();
     expect(first.data).toHaveLength(3);
-    const second = (await app.inject({ method: 'GET', url: `/api/v1/movements?sku=BOLT-M8&limit=3&cursor=${first.next_cursor}` })).json();
+    const second = (
+      await app.inject({ method: 'GET', url: `/api/v1/movements?sku=BOLT-M8&limit=3&cursor=${first.next_cursor}` })
+    ).json();
     expect(second.data).toHaveLength(2);
     expect(second.next_cursor).toBeNull();
     const bad = await app.inject({ method: 'GET', url: '/api/v1/movements?cursor=garbage' });
@@ -182,10 +219,20 @@ describeEachDialect('movement and stock routes', ({ database }) => {
 
   it('reads stock as of a past instant', async () => {
     const early = '2026-05-01T08:00:00Z';
-    await post('/api/v1/movements', { type: 'receipt', sku: 'BOLT-M8', location: 'WH1', quantity: 8, occurred_at: early });
+    await post('/api/v1/movements', {
+      type: 'receipt',
+      sku: 'BOLT-M8',
+      location: 'WH1',
+      quantity: 8,
+      occurred_at: early,
+    });
     await post('/api/v1/movements', { type: 'issue', sku: 'BOLT-M8', location: 'WH1', quantity: 3 });
-    const then = (await app.inject({ method: 'GET', url: '/api/v1/stock?sku=BOLT-M8&as_of=2026-05-02T00:00:00Z' })).json();
-    const before = (await app.inject({ method: 'GET', url: '/api/v1/stock?sku=BOLT-M8&as_of=2026-04-30T00:00:00Z' })).json();
+    const then = (
+      await app.inject({ method: 'GET', url: '/api/v1/stock?sku=BOLT-M8&as_of=2026-05-02T00:00:00Z' })
+    ).json();
+    const before = (
+      await app.inject({ method: 'GET', url: '/api/v1/stock?sku=BOLT-M8&as_of=2026-04-30T00:00:00Z' })
+    ).json();
     expect(then.data[0].on_hand).toBe(8);
     expect(before.data[0].on_hand).toBe(0);
     expect((await app.inject({ method: 'GET', url: '/api/v1/stock?sku=NOPE' })).statusCode).toBe(404);
