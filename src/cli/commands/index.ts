@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliDeps } from '../io.js';
 import { registerCsvCommands } from './csv.command.js';
+import { registerDemoCommand } from './demo.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -10,4 +11,5 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerMigrateCommand(program, deps);
   registerMovementCommands(program, deps);
   registerCsvCommands(program, deps);
+  registerDemoCommand(program, deps);
 }

@@ -1,0 +1,30 @@
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The offset of an IANA time zone from UTC at an instant, in minutes (Europe/Berlin in July: 120).
+ * Uses the runtime's time-zone database; reads no clock.
+ */
+export function zoneOffsetMinutes(timeZone: string, instantMs: number): number {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    formatters.set(timeZone, formatter);
+  }
+  const name = formatter.formatToParts(instantMs).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (!match) return 0;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === '-' ? -minutes : minutes;
+}
+
+/**
+ * The UTC instant of a wall-clock time on a local date in a time zone. Times inside a
+ * daylight-saving gap or overlap resolve to the offset in force at local noon of that day,
+ * which is exact for business hours.
+ *
+ * @example localTimeToUtc(Date.UTC(2026, 6, 1), 9 * 60, 'Europe/Berlin') // 2026-07-01T07:00:00Z
+ */
+export function localTimeToUtc(localDateUtcMs: number, minuteOfDay: number, timeZone: string): number {
+  const noon = localDateUtcMs + 12 * 3_600_000;
+  return localDateUtcMs + minuteOfDay * 60_000 - zoneOffsetMinutes(timeZone, noon) * 60_000;
+}
