@@ -187,14 +187,28 @@ function toSupplier(template: SupplierTemplate): DemoSupplier {
   };
 }
 
-/** Splits `itemCount` over the categories in the default shares, at least one each. */
+/**
+ * Splits `itemCount` over the categories in the default shares (largest remainder), at least one
+ * each when there are enough items, never more than the templates hold.
+ */
 function quotas(itemCount: number): Array<[DemoCategory, number]> {
   const entries = Object.entries(CATEGORY_QUOTAS) as Array<[DemoCategory, number]>;
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  const scaled = entries.map(([category, n]) => [category, Math.max(1, Math.round((n * itemCount) / total))] as const);
-  return scaled.map(([category, n]) => {
+  const minimum = itemCount >= entries.length ? 1 : 0;
+  const exact = entries.map(([, n]) => (n * itemCount) / total);
+  const counts = exact.map((x) => Math.max(minimum, Math.floor(x)));
+  let missing = itemCount - counts.reduce((sum, n) => sum + n, 0);
+  for (; missing > 0; missing--) {
+    const index = exact.reduce((best, x, i) => (x - counts[i]! > exact[best]! - counts[best]! ? i : best), 0);
+    counts[index]!++;
+  }
+  for (; missing < 0; missing++) {
+    const index = counts.reduce((best, n, i) => (n > counts[best]! ? i : best), 0);
+    counts[index]!--;
+  }
+  return entries.map(([category], i) => {
     const available = ITEM_TEMPLATES.filter((t) => t.category === category).reduce((s, t) => s + t.names.length, 0);
-    return [category, Math.min(n, available)];
+    return [category, Math.min(counts[i]!, available)];
   });
 }
 
@@ -248,7 +262,11 @@ function priceBreaksOf(unitPriceMinor: number, baseMilli: number): PriceBreak[] 
     { minQuantityMilli: baseMilli * 10, unitPriceMinor: Math.round(unitPriceMinor * 0.96) },
     { minQuantityMilli: baseMilli * 50, unitPriceMinor: Math.round(unitPriceMinor * 0.91) },
   ];
-  return breaks.filter((b) => b.unitPriceMinor >= 1 && b.unitPriceMinor < unitPriceMinor);
+  const kept: PriceBreak[] = [];
+  for (const b of breaks) {
+    if (b.unitPriceMinor >= 1 && b.unitPriceMinor < (kept.at(-1)?.unitPriceMinor ?? unitPriceMinor)) kept.push(b);
+  }
+  return kept;
 }
 
 function profileOf(random: Random, sku: string, template: ItemTemplate, days: number): DemandProfile {

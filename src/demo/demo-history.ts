@@ -114,7 +114,7 @@ type Event = { at: number; seq: number; movement: Timeless<DemoMovement> | null;
  * gamma-sized picks, so rare picks make intermittent, lumpy items), a buyer who orders when the
  * inventory position (on hand + on order) dips to the reorder point (mean demand over the lead time
  * plus z·√(L·σ² + d²·σL²)) up to reorder point + EOQ (clamped to 2–30 days of demand, rounded to
- * MOQ and pack), deliveries after the supplier's noisy lead time (sometimes late, sometimes short),
+ * MOQ and pack), deliveries after the supplier's noisy, right-skewed lead time (sometimes late or short),
  * transfers between sites to cover a stock-out, damage and expiry scrap, and cycle counts that find
  * small differences. Demand beyond on hand is lost, so on hand never goes below zero.
  */
@@ -364,8 +364,9 @@ export function simulateDemoHistory(
     for (const { source, site, lines: orderLines } of lines.values()) {
       const supplier = source.supplier;
       const reliability = supplier.reliability;
+      // Right-skewed: a delivery comes at most 15 % early, but late by the noise plus, at times, a delay.
       const noiseDays =
-        Math.round(random.normal(0, reliability.leadTimeSdDays)) +
+        Math.max(-Math.floor(0.15 * supplier.leadTimeDays), Math.round(random.normal(0, reliability.leadTimeSdDays))) +
         (random.chance(reliability.lateProbability) ? random.int(1, reliability.lateMaxDays) : 0);
       const order: DemoPurchaseOrder = {
         number: `PO-${String(++counters.po).padStart(6, '0')}`,
