@@ -1,23 +1,36 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { foundationMigration } from './001-foundation.js';
+import { itemsLocationsMigration } from './002-items-locations.js';
 
 /** All migrations in order. Names sort; never rename or edit one that has shipped. */
 export function listMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_foundation': foundationMigration(dialect),
+    '002_items_locations': itemsLocationsMigration(dialect),
   };
 }
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: name the current
+  // schema, or a database with another migrated schema (tests, several tenants) is taken as migrated.
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => listMigrations(dialect) },
     migrationTableName: 'leanstock_migrations',
     migrationLockTableName: 'leanstock_migrations_lock',
+    ...(schema !== undefined && { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    // Kysely's table check reads every schema; one dropped meanwhile (3F000) by another process is not ours.
+    if (error && (error as { code?: string }).code === '3F000' && attempt < 5) continue;
+    if (error) throw error;
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
 }
