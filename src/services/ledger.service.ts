@@ -90,7 +90,25 @@ export async function postMovements(database: Database, raws: unknown[], ctx: Se
   }
   const requests = parseAll(raws, ctx.now);
   const repository = ledgerRepository(database);
-  return idempotentWrite(database, ctx, 'POST /movements', raws, (tx) => postParsed(tx, repository, requests, ctx));
+  return retryUniqueRace('movements_idempotency_key_key', () =>
+    idempotentWrite(database, ctx, 'POST /movements', raws, (tx) => postParsed(tx, repository, requests, ctx)),
+  );
+}
+
+/**
+ * On PostgreSQL two transactions can both look for a movement key (or an earlier reversal), both find
+ * none, and both insert: the second then fails on the unique constraint. Running it again, it sees the
+ * first one's row and answers as a replay (or as "already reversed"). SQLite's single writer never races.
+ */
+async function retryUniqueRace<T>(constraint: string, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const { code, constraint: violated } = error as { code?: string; constraint?: string };
+      if (attempt >= 3 || code !== '23505' || violated !== constraint) throw error;
+    }
+  }
 }
 
 /**
@@ -429,89 +447,95 @@ export async function reverseMovement(
     ]);
   }
   const repository = ledgerRepository(database);
-  return idempotentWrite(database, ctx, `POST /movements/${movementId}/reverse`, body, async (tx) => {
-    const first = (await tx
-      .selectFrom('movements as m')
-      .innerJoin('items as i', 'i.id', 'm.item_id')
-      .innerJoin('locations as l', 'l.id', 'm.location_id')
-      .selectAll('m')
-      .select(['i.sku', 'l.code as location_code', 'i.allow_negative'])
-      .where('m.id', '=', movementId)
-      .executeTakeFirst()) as (MovementRow & { allow_negative: number }) | undefined;
-    if (!first) {
-      throw new DomainError('LS_UNKNOWN_MOVEMENT', `id: no movement ${movementId}`, [
-        { field: 'id', message: 'unknown movement', value: movementId },
-      ]);
-    }
-    if (first.reverses_id !== null) {
-      throw new DomainError('LS_VALIDATION', 'id: a reversal cannot itself be reversed; post a new movement instead', [
-        { field: 'id', message: 'is a reversal', value: movementId },
-      ]);
-    }
-    const legs = await replayedLegs(tx, first);
-    const reversed = await tx
-      .selectFrom('movements')
-      .select('id')
-      .where(
-        'reverses_id',
-        'in',
-        legs.map((leg) => leg.id),
-      )
-      .executeTakeFirst();
-    if (reversed) {
-      throw new DomainError(
-        'LS_ALREADY_REVERSED',
-        `id: movement ${movementId} was already reversed by ${reversed.id}`,
-        [{ field: 'id', message: `already reversed by movement ${reversed.id}`, value: movementId }],
-      );
-    }
-    const locked = await repository.lockBalances(
-      tx,
-      legs.map((leg) => [leg.item_id, leg.location_id]),
-    );
-    const rows: NewMovementRow[] = [];
-    const balances: BalanceView[] = [];
-    const changed: BalanceRow[] = [];
-    for (const leg of legs) {
-      const balance = locked.get(balanceKey(leg.item_id, leg.location_id)) ?? {
-        item_id: leg.item_id,
-        location_id: leg.location_id,
-        on_hand_milli: 0,
-        allocated_milli: 0,
-        on_order_milli: 0,
-      };
-      const after = balance.on_hand_milli - leg.quantity_milli;
-      if (after < 0 && leg.quantity_milli > 0 && first.allow_negative !== 1) {
+  const reverse = () =>
+    idempotentWrite(database, ctx, `POST /movements/${movementId}/reverse`, body, async (tx) => {
+      const first = (await tx
+        .selectFrom('movements as m')
+        .innerJoin('items as i', 'i.id', 'm.item_id')
+        .innerJoin('locations as l', 'l.id', 'm.location_id')
+        .selectAll('m')
+        .select(['i.sku', 'l.code as location_code', 'i.allow_negative'])
+        .where('m.id', '=', movementId)
+        .executeTakeFirst()) as (MovementRow & { allow_negative: number }) | undefined;
+      if (!first) {
+        throw new DomainError('LS_UNKNOWN_MOVEMENT', `id: no movement ${movementId}`, [
+          { field: 'id', message: 'unknown movement', value: movementId },
+        ]);
+      }
+      if (first.reverses_id !== null) {
         throw new DomainError(
-          'LS_NEGATIVE_STOCK',
-          `id: reversing would take on hand of "${leg.sku}" at "${leg.location_code}" below zero (on hand ${toQuantity(balance.on_hand_milli)})`,
-          [{ field: 'id', message: 'reversal would take on hand below zero', value: movementId }],
+          'LS_VALIDATION',
+          'id: a reversal cannot itself be reversed; post a new movement instead',
+          [{ field: 'id', message: 'is a reversal', value: movementId }],
         );
       }
-      const updated = { ...balance, on_hand_milli: after };
-      changed.push(updated);
-      balances.push(toBalanceView(updated, leg.sku, leg.location_code));
-      rows.push({
-        type: leg.type,
-        item_id: leg.item_id,
-        location_id: leg.location_id,
-        quantity_milli: -leg.quantity_milli,
-        counted_milli: null,
-        occurred_at: ctx.now,
-        recorded_at: ctx.now,
-        reason,
-        reference: leg.reference,
-        actor: ctx.actor,
-        idempotency_key: null,
-        transfer_id: leg.transfer_id === null ? null : `${leg.transfer_id}-R`,
-        reverses_id: leg.id,
-      });
-    }
-    const ids = await repository.insertMovements(tx, rows);
-    await repository.saveBalances(tx, changed, ctx.now);
-    const movements = rows.map((row, i) =>
-      toMovementView({ ...row, id: ids[i]!, sku: legs[i]!.sku, location_code: legs[i]!.location_code }),
-    );
-    return { movements, balances, replayed: false };
-  });
+      const legs = await replayedLegs(tx, first);
+      // Lock first: a racing reversal of the same movement locks the same rows, so once we hold them,
+      // its reversal (if it committed) is visible to the check below.
+      const locked = await repository.lockBalances(
+        tx,
+        legs.map((leg) => [leg.item_id, leg.location_id]),
+      );
+      const reversed = await tx
+        .selectFrom('movements')
+        .select('id')
+        .where(
+          'reverses_id',
+          'in',
+          legs.map((leg) => leg.id),
+        )
+        .executeTakeFirst();
+      if (reversed) {
+        throw new DomainError(
+          'LS_ALREADY_REVERSED',
+          `id: movement ${movementId} was already reversed by ${reversed.id}`,
+          [{ field: 'id', message: `already reversed by movement ${reversed.id}`, value: movementId }],
+        );
+      }
+      const rows: NewMovementRow[] = [];
+      const balances: BalanceView[] = [];
+      const changed: BalanceRow[] = [];
+      for (const leg of legs) {
+        const balance = locked.get(balanceKey(leg.item_id, leg.location_id)) ?? {
+          item_id: leg.item_id,
+          location_id: leg.location_id,
+          on_hand_milli: 0,
+          allocated_milli: 0,
+          on_order_milli: 0,
+        };
+        const after = balance.on_hand_milli - leg.quantity_milli;
+        if (after < 0 && leg.quantity_milli > 0 && first.allow_negative !== 1) {
+          throw new DomainError(
+            'LS_NEGATIVE_STOCK',
+            `id: reversing would take on hand of "${leg.sku}" at "${leg.location_code}" below zero (on hand ${toQuantity(balance.on_hand_milli)})`,
+            [{ field: 'id', message: 'reversal would take on hand below zero', value: movementId }],
+          );
+        }
+        const updated = { ...balance, on_hand_milli: after };
+        changed.push(updated);
+        balances.push(toBalanceView(updated, leg.sku, leg.location_code));
+        rows.push({
+          type: leg.type,
+          item_id: leg.item_id,
+          location_id: leg.location_id,
+          quantity_milli: -leg.quantity_milli,
+          counted_milli: null,
+          occurred_at: ctx.now,
+          recorded_at: ctx.now,
+          reason,
+          reference: leg.reference,
+          actor: ctx.actor,
+          idempotency_key: null,
+          transfer_id: leg.transfer_id === null ? null : `${leg.transfer_id}-R`,
+          reverses_id: leg.id,
+        });
+      }
+      const ids = await repository.insertMovements(tx, rows);
+      await repository.saveBalances(tx, changed, ctx.now);
+      const movements = rows.map((row, i) =>
+        toMovementView({ ...row, id: ids[i]!, sku: legs[i]!.sku, location_code: legs[i]!.location_code }),
+      );
+      return { movements, balances, replayed: false };
+    });
+  return retryUniqueRace('movements_reverses_id_key', reverse);
 }
