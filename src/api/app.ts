@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isDomainError } from '../domain/errors.js';
 import type { ServiceContext } from '../services/context.js';
 import type { Database } from '../store/database.js';
@@ -35,6 +35,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
     ajv: { customOptions: { coerceTypes: false } },
+    // Path parameters (SKUs, codes) reach the route schema, which names the field; the router's own
+    // limit (100 by default) would answer a bare 414. No route uses regex parameters.
+    routerOptions: { maxParamLength: 16_384 },
+    frameworkErrors: (error, _request, reply) =>
+      (reply as FastifyReply)
+        .status(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400)
+        .send(errorBody('LS_VALIDATION', `path: ${error.message}`, [{ field: 'path', message: error.message }])),
   });
   app.decorate('database', options.database);
   app.decorate('clock', options.clock ?? Date.now);

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { csvRoutes } from './csv.routes.js';
+import { itemRoutes } from './item.routes.js';
+import { locationRoutes } from './location.routes.js';
 import { movementRoutes } from './movement.routes.js';
 import { stockRoutes } from './stock.routes.js';
 
@@ -8,4 +10,6 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(movementRoutes);
   await app.register(stockRoutes);
   await app.register(csvRoutes);
+  await app.register(itemRoutes);
+  await app.register(locationRoutes);
 }
