@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { CliDeps } from '../io.js';
 import { registerCsvCommands } from './csv.command.js';
 import { registerDemoCommand } from './demo.command.js';
+import { registerItemCommands } from './item.command.js';
+import { registerLocationCommands } from './location.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -9,6 +11,8 @@ import { registerServeCommand } from './serve.command.js';
 export function registerCommands(program: Command, deps: CliDeps): void {
   registerServeCommand(program, deps);
   registerMigrateCommand(program, deps);
+  registerItemCommands(program, deps);
+  registerLocationCommands(program, deps);
   registerMovementCommands(program, deps);
   registerCsvCommands(program, deps);
   registerDemoCommand(program, deps);

@@ -1,0 +1,41 @@
+import type { AuditEntry } from '../services/audit.js';
+import { formatTable } from './io.js';
+
+/** A command-line number: "" clears (null), a plain decimal becomes a number, anything else passes through for the domain to name. */
+export function numberArgument(value: string): number | string | null {
+  if (value === '') return null;
+  return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+}
+
+/** yes/no, true/false, 1/0 in any case; anything else passes through for the domain to name. */
+export function booleanArgument(value: string): boolean | string {
+  const lower = value.toLowerCase();
+  if (lower === 'yes' || lower === 'true' || lower === '1') return true;
+  if (lower === 'no' || lower === 'false' || lower === '0') return false;
+  return value;
+}
+
+/** One record as aligned "label  value" lines. */
+export function formatRecord(pairs: Array<[string, string]>): string {
+  const width = Math.max(...pairs.map(([label]) => label.length));
+  return pairs.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** An audit trail as a table: when, who, what, and the fields that changed. */
+export function formatAudit(entries: AuditEntry[]): string {
+  if (entries.length === 0) return 'No changes recorded.';
+  return formatTable(
+    ['at', 'actor', 'action', 'changed'],
+    entries.map((entry) => [entry.at, entry.actor, entry.action, describeChange(entry.before, entry.after)]),
+  );
+}
+
+function describeChange(before: unknown, after: unknown): string {
+  if (before === null || typeof before !== 'object' || after === null || typeof after !== 'object') return '';
+  const was = before as Record<string, unknown>;
+  const now = after as Record<string, unknown>;
+  return Object.keys(now)
+    .filter((key) => key !== 'updated_at' && JSON.stringify(was[key]) !== JSON.stringify(now[key]))
+    .map((key) => `${key}: ${JSON.stringify(was[key])} → ${JSON.stringify(now[key])}`)
+    .join(', ');
+}
