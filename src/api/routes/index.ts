@@ -4,6 +4,8 @@ import { itemRoutes } from './item.routes.js';
 import { locationRoutes } from './location.routes.js';
 import { movementRoutes } from './movement.routes.js';
 import { stockRoutes } from './stock.routes.js';
+import { supplierRoutes } from './supplier.routes.js';
+import { supplierItemRoutes } from './supplier-item.routes.js';
 
 /** Every `/api/v1` route module; each registers its own paths and schemas. */
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
@@ -12,4 +14,6 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(csvRoutes);
   await app.register(itemRoutes);
   await app.register(locationRoutes);
+  await app.register(supplierRoutes);
+  await app.register(supplierItemRoutes);
 }

@@ -7,12 +7,16 @@ import { registerLocationCommands } from './location.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
 import { registerServeCommand } from './serve.command.js';
+import { registerSourceCommands } from './source.command.js';
+import { registerSupplierCommands } from './supplier.command.js';
 
 export function registerCommands(program: Command, deps: CliDeps): void {
   registerServeCommand(program, deps);
   registerMigrateCommand(program, deps);
   registerItemCommands(program, deps);
   registerLocationCommands(program, deps);
+  registerSupplierCommands(program, deps);
+  registerSourceCommands(program, deps);
   registerMovementCommands(program, deps);
   registerCsvCommands(program, deps);
   registerDemoCommand(program, deps);

@@ -1,0 +1,229 @@
+import type { Command } from 'commander';
+import type { AuditEntry } from '../../services/audit.js';
+import type { ServiceContext } from '../../services/context.js';
+import {
+  activateSupplier,
+  createSupplier,
+  deactivateSupplier,
+  getSupplier,
+  listSupplierAudit,
+  listSuppliers,
+  type SupplierView,
+  updateSupplier,
+} from '../../services/supplier.service.js';
+import { listSupplierItems, type SupplierItemView } from '../../services/supplier-item.service.js';
+import { formatAudit, formatRecord, numberArgument } from '../catalogue-io.js';
+import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
+
+const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
+const jsonOption = ['--json', 'machine-readable output'] as const;
+
+type SupplierFieldOptions = {
+  name?: string;
+  email?: string;
+  leadTimeDays?: string;
+  orderingCost?: string;
+  currency?: string;
+  key?: string;
+  db?: string;
+  json?: boolean;
+};
+
+export function registerSupplierCommands(program: Command, deps: CliDeps): void {
+  const supplier = program.command('supplier').description('Suppliers: add, show, list, update, deactivate, activate');
+  const context = (key?: string): ServiceContext => ({ actor: cliActor(deps), now: deps.now(), idempotencyKey: key });
+
+  supplier
+    .command('add <code> <name>')
+    .description(
+      'Add a supplier, e.g. leanstock supplier add ACME "Acme Fasteners" --lead-time-days 5 --ordering-cost 25',
+    )
+    .option('--email <address>', 'where purchase orders go')
+    .option('--lead-time-days <days>', 'default lead time of its items, 0-3650')
+    .option('--ordering-cost <amount>', 'cost of placing one order, in major units, e.g. 25')
+    .option('--currency <code>', 'ISO 4217 code', 'EUR')
+    .option('--inactive', 'add it deactivated')
+    .option('--key <idempotency-key>', 'adding twice with the same key adds once')
+    .option(...dbOption)
+    .option(...jsonOption)
+    .action(async (code: string, name: string, options: SupplierFieldOptions & { inactive?: boolean }) => {
+      await withDatabase(deps, options.db, async (database) => {
+        const created = await createSupplier(
+          database,
+          { code, name, ...fieldsOf(options), active: options.inactive !== true },
+          context(options.key),
+        );
+        printResult(deps, options.json, created, () => `Added supplier ${created.code}.\n${describeSupplier(created)}`);
+      });
+    });
+
+  supplier
+    .command('show <code>')
+    .description('Show one supplier and the items it sells; --audit adds who changed it when')
+    .option('--audit', 'also print the audit trail, newest first')
+    .option(...dbOption)
+    .option(...jsonOption)
+    .action(async (code: string, options: { audit?: boolean; db?: string; json?: boolean }) => {
+      await withDatabase(deps, options.db, async (database) => {
+        const shown = await getSupplier(database, code);
+        const items = await listSupplierItems(database, code, { limit: 1000 });
+        const audit: AuditEntry[] | undefined = options.audit ? await listSupplierAudit(database, code) : undefined;
+        const value = { ...shown, items: items.data, ...(audit && { audit }) };
+        printResult(deps, options.json, value, () =>
+          [
+            describeSupplier(shown),
+            '',
+            items.data.length === 0
+              ? `${code} sells no items yet. Add one with: leanstock source add SKU ${code} --unit-price 1.20`
+              : formatSupplierItems(items.data),
+            ...(audit ? ['', formatAudit(audit)] : []),
+          ].join('\n'),
+        );
+      });
+    });
+
+  supplier
+    .command('list')
+    .description('List suppliers by code')
+    .option('--q <text>', 'text in code or name')
+    .option('--active', 'only active suppliers')
+    .option('--inactive', 'only deactivated suppliers')
+    .option('--limit <n>', 'how many', '100')
+    .option('--cursor <cursor>', 'continue after the previous page')
+    .option(...dbOption)
+    .option(...jsonOption)
+    .action(
+      async (options: {
+        q?: string;
+        active?: boolean;
+        inactive?: boolean;
+        limit: string;
+        cursor?: string;
+        db?: string;
+        json?: boolean;
+      }) => {
+        await withDatabase(deps, options.db, async (database) => {
+          const page = await listSuppliers(database, {
+            ...(options.q && { q: options.q }),
+            ...(options.active && { active: true }),
+            ...(options.inactive && { active: false }),
+            ...(options.cursor && { cursor: options.cursor }),
+            limit: Number(options.limit),
+          });
+          printResult(deps, options.json, page, () => {
+            if (page.data.length === 0) {
+              return options.q || options.active || options.inactive || options.cursor
+                ? 'No suppliers match.'
+                : 'No suppliers yet. Add one with: leanstock supplier add CODE "NAME" --lead-time-days 5, or import examples/suppliers.csv with: leanstock import suppliers FILE.csv';
+            }
+            const table = formatTable(
+              ['code', 'name', 'lead time', 'ordering cost', 'email', 'active'],
+              page.data.map((s) => [
+                s.code,
+                s.name,
+                s.lead_time_days === null ? null : `${s.lead_time_days} d`,
+                s.ordering_cost === null ? null : `${s.ordering_cost} ${s.currency}`,
+                s.email,
+                s.active ? 'yes' : 'no',
+              ]),
+            );
+            return page.next_cursor ? `${table}\nMore: leanstock supplier list --cursor ${page.next_cursor}` : table;
+          });
+        });
+      },
+    );
+
+  supplier
+    .command('update <code>')
+    .description('Change the given fields; an empty value ("") clears e-mail, lead time or ordering cost')
+    .option('--name <name>')
+    .option('--email <address>')
+    .option('--lead-time-days <days>')
+    .option('--ordering-cost <amount>')
+    .option('--currency <code>')
+    .option('--key <idempotency-key>', 'updating twice with the same key updates once')
+    .option(...dbOption)
+    .option(...jsonOption)
+    .action(async (code: string, options: SupplierFieldOptions) => {
+      await withDatabase(deps, options.db, async (database) => {
+        const updated = await updateSupplier(database, code, fieldsOf(options), context(options.key));
+        printResult(
+          deps,
+          options.json,
+          updated,
+          () => `Updated supplier ${updated.code}.\n${describeSupplier(updated)}`,
+        );
+      });
+    });
+
+  for (const [action, run] of [
+    ['deactivate', deactivateSupplier],
+    ['activate', activateSupplier],
+  ] as const) {
+    supplier
+      .command(`${action} <code>`)
+      .description(
+        action === 'deactivate'
+          ? 'Deactivate a supplier: it stays on record, planning stops ordering from it'
+          : 'Activate a deactivated supplier',
+      )
+      .option(...dbOption)
+      .option(...jsonOption)
+      .action(async (code: string, options: { db?: string; json?: boolean }) => {
+        await withDatabase(deps, options.db, async (database) => {
+          const changed = await run(database, code, context());
+          printResult(
+            deps,
+            options.json,
+            changed,
+            () => `Supplier ${changed.code} is ${changed.active ? 'active' : 'deactivated'}.`,
+          );
+        });
+      });
+  }
+}
+
+/** The options given, as supplier fields; "" clears the fields that may be empty. */
+function fieldsOf(options: SupplierFieldOptions): Record<string, unknown> {
+  return {
+    ...(options.name !== undefined && { name: options.name }),
+    ...(options.email !== undefined && { email: options.email === '' ? null : options.email }),
+    ...(options.leadTimeDays !== undefined && { lead_time_days: numberArgument(options.leadTimeDays) }),
+    ...(options.orderingCost !== undefined && { ordering_cost: numberArgument(options.orderingCost) }),
+    ...(options.currency !== undefined && { currency: options.currency }),
+  };
+}
+
+function describeSupplier(supplier: SupplierView): string {
+  return formatRecord([
+    ['code', supplier.code],
+    ['name', supplier.name],
+    ['email', supplier.email ?? '-'],
+    ['lead time', supplier.lead_time_days === null ? '-' : `${supplier.lead_time_days} days`],
+    ['ordering cost', supplier.ordering_cost === null ? '-' : `${supplier.ordering_cost} ${supplier.currency}`],
+    ['currency', supplier.currency],
+    ['active', supplier.active ? 'yes' : 'no'],
+    ['updated', supplier.updated_at],
+  ]);
+}
+
+/** Supplier items as a table; shared by `supplier show` and `source list`. */
+export function formatSupplierItems(rows: SupplierItemView[]): string {
+  return formatTable(
+    ['sku', 'supplier', 'rank', 'supplier sku', 'unit price', 'price breaks', 'lead time', 'moq', 'pack', 'active'],
+    rows.map((s) => [
+      s.sku,
+      s.supplier,
+      s.rank,
+      s.supplier_sku,
+      s.unit_price === null ? null : `${s.unit_price} ${s.currency}`,
+      s.price_breaks.map((b) => `${b.min_quantity}: ${b.unit_price}`).join('; '),
+      s.effective_lead_time_days === null
+        ? null
+        : `${s.effective_lead_time_days} d${s.lead_time_days === null ? '' : ' (own)'}`,
+      s.moq,
+      s.pack_size,
+      s.active ? 'yes' : 'no',
+    ]),
+  );
+}

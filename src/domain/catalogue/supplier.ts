@@ -1,0 +1,201 @@
+import type { FieldProblem } from '../errors.js';
+import { DEFAULT_CURRENCY, isCurrencyCode, parseMoney, toMoney } from '../money.js';
+import {
+  characterCount,
+  checkKnownFields,
+  checkNotEmpty,
+  MAX_NAME_LENGTH,
+  type ParseResult,
+  type RawInput,
+  readBoolean,
+  readCode,
+  readObject,
+  readText,
+} from './field-readers.js';
+
+/** A company items are bought from. Money in minor units of `currency`. */
+export type Supplier = {
+  code: string;
+  name: string;
+  email: string | null;
+  /** Days from sending an order to receiving it, unless a supplier item says otherwise; null when unknown. */
+  leadTimeDays: number | null;
+  /** The cost of placing one order (paperwork, freight flat fee), the "S" of the EOQ formula. */
+  orderingCostMinor: number | null;
+  currency: string;
+  active: boolean;
+};
+
+/** The fields an update changes; absent fields stay as they are. */
+export type SupplierPatch = Partial<Omit<Supplier, 'code'>>;
+
+export const SUPPLIER_FIELDS = [
+  'code',
+  'name',
+  'email',
+  'lead_time_days',
+  'ordering_cost',
+  'currency',
+  'active',
+] as const;
+
+/** Ten years: a longer lead time is a typo, not a supplier. */
+export const MAX_LEAD_TIME_DAYS = 3650;
+export const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * Validates a supplier as received (snake_case, money in major units) and reports every problem,
+ * each naming its field.
+ *
+ * - `create`: `code` and `name` are required; `currency` defaults to EUR, `active` to true,
+ *   `email`, `lead_time_days` and `ordering_cost` to null (unknown).
+ * - `update`: only the given fields, checked against `current`: `code` cannot change, `null` clears
+ *   an optional field, and a currency change without an `ordering_cost` keeps the amount in major
+ *   units (150 EUR becomes 150 USD) when the new currency can hold it.
+ *
+ * @example parseSupplierInput({ code: 'ACME', name: 'Acme Fasteners', lead_time_days: 5, ordering_cost: 25 }, 'create')
+ * // { ok: true, value: { code: 'ACME', name: 'Acme Fasteners', email: null, leadTimeDays: 5,
+ * //   orderingCostMinor: 2500, currency: 'EUR', active: true } }
+ */
+export function parseSupplierInput(raw: unknown, mode: 'create'): ParseResult<Supplier>;
+export function parseSupplierInput(raw: unknown, mode: 'update', current: Supplier): ParseResult<SupplierPatch>;
+export function parseSupplierInput(
+  raw: unknown,
+  mode: 'create' | 'update',
+  current?: Supplier,
+): ParseResult<Supplier> | ParseResult<SupplierPatch> {
+  const problems: FieldProblem[] = [];
+  const input = readObject(raw, problems);
+  if (!input) return { ok: false, problems };
+  checkKnownFields(input, SUPPLIER_FIELDS, 'a supplier', problems);
+  if (mode === 'update') checkNotEmpty(input, problems);
+  const given = (field: string) => mode === 'create' || input[field] !== undefined;
+
+  const patch: SupplierPatch = {};
+  let code: string | undefined;
+  if (given('code')) {
+    code = readCode(input, 'code', problems);
+    if (mode === 'update' && code !== undefined && code !== current!.code) {
+      problems.push({ field: 'code', message: `cannot be changed (the supplier is "${current!.code}")`, value: code });
+    }
+  }
+  if (given('name')) patch.name = readText(input, 'name', MAX_NAME_LENGTH, problems);
+  const email = readEmail(input, 'email', problems);
+  if (email !== undefined) patch.email = email;
+  const leadTime = readLeadTimeDays(input, 'lead_time_days', problems);
+  if (leadTime !== undefined) patch.leadTimeDays = leadTime;
+
+  const currency = readCurrency(input, 'currency', problems);
+  const costCurrency = currency ?? current?.currency ?? DEFAULT_CURRENCY;
+  const costValue = input['ordering_cost'];
+  if (costValue === null) patch.orderingCostMinor = null;
+  else if (costValue !== undefined) {
+    const cost = parseMoney(costValue, 'ordering_cost', costCurrency);
+    if (cost.ok) patch.orderingCostMinor = cost.minor;
+    else problems.push(cost.problem);
+  } else if (mode === 'update' && currency !== undefined && current!.orderingCostMinor !== null) {
+    const kept = reexpressMoney(current!.orderingCostMinor, current!.currency, currency, 'ordering_cost');
+    if (kept.ok) patch.orderingCostMinor = kept.minor;
+    else problems.push(kept.problem);
+  }
+  if (currency !== undefined) patch.currency = currency;
+  const active = readBoolean(input, 'active', problems);
+  if (active !== undefined) patch.active = active;
+
+  if (problems.length > 0) return { ok: false, problems };
+  if (mode === 'update') return { ok: true, value: patch };
+  return {
+    ok: true,
+    value: {
+      code: code!,
+      name: patch.name!,
+      email: patch.email ?? null,
+      leadTimeDays: patch.leadTimeDays ?? null,
+      orderingCostMinor: patch.orderingCostMinor ?? null,
+      currency: patch.currency ?? DEFAULT_CURRENCY,
+      active: patch.active ?? true,
+    },
+  };
+}
+
+/** The supplier after a patch; fields the patch leaves out keep their values. */
+export function applySupplierPatch(supplier: Supplier, patch: SupplierPatch): Supplier {
+  const next = { ...supplier };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  }
+  return next;
+}
+
+/** Whether two suppliers agree in every field. */
+export function isSameSupplier(a: Supplier, b: Supplier): boolean {
+  return (Object.keys(a) as Array<keyof Supplier>).every((key) => a[key] === b[key]);
+}
+
+/**
+ * A lead time in whole days from 0 (same day) to 3650; absent is `undefined`, `null` clears
+ * (unknown, or "use the supplier's").
+ */
+export function readLeadTimeDays(input: RawInput, field: string, problems: FieldProblem[]): number | null | undefined {
+  const value = input[field];
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    problems.push({ field, message: 'must be a whole number of days', value });
+    return undefined;
+  }
+  if (value < 0 || value > MAX_LEAD_TIME_DAYS) {
+    problems.push({ field, message: `must be from 0 to ${MAX_LEAD_TIME_DAYS} days`, value });
+    return undefined;
+  }
+  return value;
+}
+
+/** An ISO 4217 code; absent is `undefined`. */
+export function readCurrency(input: RawInput, field: string, problems: FieldProblem[]): string | undefined {
+  const value = input[field];
+  if (value === undefined) return undefined;
+  if (isCurrencyCode(value)) return value;
+  problems.push({ field, message: 'must be an ISO 4217 code of three capital letters, e.g. EUR', value });
+  return undefined;
+}
+
+/**
+ * The same amount in major units in another currency (12.5 EUR → 12.5 USD): a change of currency
+ * is a correction of the unit, not a conversion at an exchange rate. Fails when the new currency
+ * has fewer decimals than the amount needs (12.5 EUR → JPY).
+ */
+export function reexpressMoney(
+  minor: number,
+  from: string,
+  to: string,
+  field: string,
+): { ok: true; minor: number } | { ok: false; problem: FieldProblem } {
+  const kept = parseMoney(toMoney(minor, from), field, to);
+  if (kept.ok) return kept;
+  return {
+    ok: false,
+    problem: { ...kept.problem, message: `${kept.problem.message}; give ${field} in the new currency` },
+  };
+}
+
+function readEmail(input: RawInput, field: string, problems: FieldProblem[]): string | null | undefined {
+  const value = input[field];
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  if (typeof value !== 'string') {
+    problems.push({ field, message: 'must be a string', value });
+    return undefined;
+  }
+  const email = value.trim();
+  if (characterCount(email) > MAX_EMAIL_LENGTH) {
+    problems.push({ field, message: `must be at most ${MAX_EMAIL_LENGTH} characters` });
+    return undefined;
+  }
+  // One @, a non-empty local part, a dotted domain, no spaces: what an order e-mail needs, not all of RFC 5322.
+  if (!/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u.test(email)) {
+    problems.push({ field, message: 'must be an e-mail address like orders@example.com', value });
+    return undefined;
+  }
+  return email;
+}
