@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { calcRoutes } from './calc.routes.js';
 import { csvRoutes } from './csv.routes.js';
 import { itemRoutes } from './item.routes.js';
 import { locationRoutes } from './location.routes.js';
@@ -14,6 +15,7 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(csvRoutes);
   await app.register(itemRoutes);
   await app.register(locationRoutes);
+  await app.register(calcRoutes);
   await app.register(supplierRoutes);
   await app.register(supplierItemRoutes);
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliDeps } from '../io.js';
+import { registerCalcCommand } from './calc.command.js';
 import { registerCsvCommands } from './csv.command.js';
 import { registerDemoCommand } from './demo.command.js';
 import { registerItemCommands } from './item.command.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerMovementCommands(program, deps);
   registerCsvCommands(program, deps);
   registerDemoCommand(program, deps);
+  registerCalcCommand(program, deps);
 }
