@@ -3,7 +3,7 @@ import type { Mode } from './eoq.js';
 
 /**
  * The newsvendor model: one period, random demand D, order up to S before demand is seen. Notation of
- * Snyder & Shen, *Fundamentals of Supply Chain Theory*, 2nd ed. (2019), §4.3: h holding (overage) cost per unit left
+ * Snyder & Shen, *Fundamentals of Supply Chain Theory*, 2nd ed. (2019), ch. 4: h holding (overage) cost per unit left
  * at the end of the period, p stockout (underage) cost per unit short, g(S) = h·n̄(S) + p·n(S).
  */
 
@@ -42,7 +42,7 @@ export type NewsvendorResult = {
  * Newsvendor optimum S* = F⁻¹(p/(h + p)) (for discrete demand the smallest S with F(S) ≥ p/(h + p)) and its cost
  * g(S) = h·n̄(S) + p·n(S), which for normal demand equals (h + p)σφ(z_α) at S* = μ + z_ασ.
  *
- * Source: Snyder & Shen (2019), §4.3, eqs. (4.24), (4.27), (4.30), (4.37). Units: h, p money/unit; demand units per
+ * Source: Snyder & Shen (2019), ch. 4, eqs. (4.24), (4.27), (4.30), (4.37). Units: h, p money/unit; demand units per
  * period → S units, g money per period.
  *
  * @example solveNewsvendor({ holdingCost: 0.18, stockoutCost: 0.7, demand: { kind: 'normal', mean: 50, sd: 8 } })
@@ -92,7 +92,7 @@ export type NewsvendorProfitResult = NewsvendorResult & {
  * π(S) = r·E[min(S, D)] − cS + v·n̄(S) − h·n̄(S) − p·n(S) = (r − c)E[D] − g(S), where g is the plain newsvendor cost
  * with overage cost h' = c − v + h and underage cost p' = r − c + p, so S* = F⁻¹((p + r − c)/(h + p + r − v)).
  *
- * Source: Snyder & Shen (2019), §4.3 (the explicit, profit-maximizing form). Units as `solveNewsvendor`.
+ * Source: Snyder & Shen (2019), ch. 4 (the explicit, profit-maximizing form). Units as `solveNewsvendor`.
  *
  * @example solveNewsvendorForProfit({ revenue: 1, purchaseCost: 0.3, salvageValue: 0.12, demand: normal(50, 8) })
  * // S* ≈ 56.60, π ≈ 33.00 (S&S Ex. 4.2)

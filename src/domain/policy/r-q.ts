@@ -70,7 +70,7 @@ export type RQResult = {
  * Chooses or evaluates an (r, Q) policy.
  *
  * - `exact`, normal demand: minimizes g(r, Q) by its optimality conditions g(r) = g(r + Q) = g(r, Q)
- *   (Snyder & Shen 2019, §5.2, eqs. (5.7)–(5.9)): for a cost level c ≥ min g let r(c) < r(c) + Q(c) be the two
+ *   (Snyder & Shen 2019, ch. 5, eqs. (5.7)–(5.9)): for a cost level c ≥ min g let r(c) < r(c) + Q(c) be the two
  *   solutions of g(y) = c; the optimum is the c at which ∫_{r}^{r+Q}(c − g(y))dy = Kλ (increasing in c, solved by
  *   bisection). ∫g uses the second-order loss function: ∫_r^{r+Q} n(y)dy = n⁽²⁾(r) − n⁽²⁾(r + Q).
  * - `exact`, Poisson demand: g(r, Q) = (Kλ + Σ_{y=r+1}^{r+Q} g(y))/Q (eq. (5.48)); the optimal window {r+1..r+Q} holds

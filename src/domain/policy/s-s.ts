@@ -7,7 +7,7 @@ import type { Mode } from './eoq.js';
  * period, if the inventory position is at or below s, order up to S (so after ordering it lies in {s + 1, …, S}).
  * Costs: K per order, h per unit on hand and p per unit backordered at the end of a period; an order arrives after
  * L periods, so G(y) is the newsvendor cost of the demand over L + 1 periods.
- * Notation of Snyder & Shen, *Fundamentals of Supply Chain Theory*, 2nd ed. (2019), §4.6.
+ * Notation of Snyder & Shen, *Fundamentals of Supply Chain Theory*, 2nd ed. (2019), ch. 4.
  */
 
 /** Largest S − s costed exactly: the renewal recursion is O((S − s)²). */
