@@ -129,6 +129,17 @@ describeEachDialect('supplier item service', ({ database }) => {
     expect((await listItemSources(database(), 'NUT-M8')).data).toEqual([]);
   });
 
+  it('refuses a source cursor it did not hand out', async () => {
+    await seed();
+    const forged = Buffer.from(JSON.stringify(['first', 'ACME'])).toString('base64url');
+    for (const cursor of [forged, 'garbage']) {
+      await expect(listItemSources(database(), 'BOLT-M8', { cursor })).rejects.toMatchObject({
+        code: 'LS_VALIDATION',
+        details: [{ field: 'cursor' }],
+      });
+    }
+  });
+
   it('lists the items of a supplier by SKU and filters out inactive sources on request', async () => {
     await seed();
     for (const sku of ['WASHER-M8', 'BOLT-M8', 'NUT-M8'])

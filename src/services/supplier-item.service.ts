@@ -85,12 +85,12 @@ export async function listItemSources(
   query: SupplierItemQuery = {},
 ): Promise<Page<SupplierItemView>> {
   const limit = checkPageLimit(query.limit);
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2, 'cursor');
+  const after = query.cursor === undefined ? undefined : decodeSourceCursor(query.cursor);
   const rows = await readTransaction(database, async (tx) => {
     const item = await requireItem(tx, sku);
     return listSourcesOfItem(tx, item.id, {
       ...(query.active !== undefined && { active: query.active }),
-      ...(after !== undefined && { after: { rank: Number(after[0]), supplier: String(after[1]) } }),
+      ...(after !== undefined && { after }),
       limit: limit + 1,
     });
   });
@@ -299,6 +299,14 @@ async function requireSupplierItem(tx: Tx, sku: string, supplierCode: string): P
     );
   }
   return record;
+}
+
+function decodeSourceCursor(cursor: string): { rank: number; supplier: string } {
+  const [rank, supplier] = decodeCursor(cursor, 2, 'cursor');
+  if (typeof rank === 'number' && Number.isInteger(rank) && typeof supplier === 'string') return { rank, supplier };
+  throw new DomainError('LS_VALIDATION', 'cursor: is not a cursor this list returned', [
+    { field: 'cursor', message: 'is not a cursor this list returned', value: cursor },
+  ]);
 }
 
 function rowValuesOf(source: SupplierItem) {

@@ -2,12 +2,14 @@ import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { foundationMigration } from './001-foundation.js';
 import { itemsLocationsMigration } from './002-items-locations.js';
+import { suppliersMigration } from './003-suppliers.js';
 
 /** All migrations in order. Names sort; never rename or edit one that has shipped. */
 export function listMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001_foundation': foundationMigration(dialect),
     '002_items_locations': itemsLocationsMigration(dialect),
+    '003_suppliers': suppliersMigration(dialect),
   };
 }
 
