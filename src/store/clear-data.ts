@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from './database.js';
 import type { Dialect } from './dialect.js';
 
-const MIGRATION_TABLES = new Set(['leanstock_migrations', 'leanstock_migrations_lock']);
+const MIGRATION_TABLES = new Set(['leanstock_schema_migrations']);
 
 /**
  * Deletes every row of every table except the migration bookkeeping, inside the caller's write

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { foundationMigration } from './001-foundation.js';
 import { itemsLocationsMigration } from './002-items-locations.js';
@@ -13,29 +13,40 @@ export function listMigrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-const RACED_INTROSPECTION = new Set(['3F000', '42P01']);
-
-/** Brings the schema up to date; returns the names of the migrations it applied. */
+/**
+ * Brings the schema up to date in one transaction and returns the names of the migrations it applied.
+ * Several processes may start at once: SQLite's `BEGIN IMMEDIATE` and PostgreSQL's advisory lock (per
+ * schema) let one migrate while the others wait and then find nothing to do. Unlike Kysely's migrator,
+ * this never inspects other schemas, so parallel test schemas cannot disturb it.
+ */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
-  // Kysely looks for its bookkeeping tables in every schema unless told which one: name the current
-  // schema, or a database with another migrated schema (tests, several tenants) is taken as migrated.
-  const schema =
-    dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => listMigrations(dialect) },
-    migrationTableName: 'leanstock_migrations',
-    migrationLockTableName: 'leanstock_migrations_lock',
-    ...(schema !== undefined && { migrationTableSchema: schema }),
+  const migrations = Object.entries(listMigrations(dialect)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const apply = async (tx: Kysely<unknown>) => {
+    if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema()))`.execute(tx);
+    await sql`CREATE TABLE IF NOT EXISTS leanstock_schema_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)`.execute(
+      tx,
+    );
+    const { rows } = await sql<{ name: string }>`SELECT name FROM leanstock_schema_migrations`.execute(tx);
+    const applied = new Set(rows.map((row) => row.name));
+    const done: string[] = [];
+    for (const [name, migration] of migrations) {
+      if (applied.has(name)) continue;
+      await migration.up(tx);
+      await sql`INSERT INTO leanstock_schema_migrations (name, applied_at) VALUES (${name}, ${Date.now()})`.execute(tx);
+      done.push(name);
+    }
+    return done;
+  };
+  if (dialect === 'postgres') return db.transaction().execute(apply);
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const done = await apply(connection);
+      await sql`commit`.execute(connection);
+      return done;
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
   });
-  for (let attempt = 1; ; attempt++) {
-    const { error, results } = await migrator.migrateToLatest();
-    // Kysely's table check reads every schema; a schema or table another process drops meanwhile
-    // (3F000, 42P01: parallel test runs) fails it, though it is not ours. Looking again is enough.
-    if (error && RACED_INTROSPECTION.has((error as { code?: string }).code ?? '') && attempt < 8) continue;
-    if (error) throw error;
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-  }
 }
