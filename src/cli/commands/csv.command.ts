@@ -38,7 +38,7 @@ export function registerCsvCommands(program: Command, deps: CliDeps): void {
         printResult(deps, options.json, report, () =>
           report.dry_run
             ? `${file}: ${report.rows} ${kind} rows are valid (dry run, nothing written)`
-            : `${file}: imported ${report.imported} ${kind}`,
+            : `${file}: imported ${report.imported} rows of ${kind}`,
         );
       });
     });

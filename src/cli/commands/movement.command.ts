@@ -17,7 +17,9 @@ export function registerMovementCommands(program: Command, deps: CliDeps): void 
           ? 'Record a counted quantity; the ledger holds the difference'
           : type === 'adjustment'
             ? 'Adjust on hand by a signed quantity (e.g. -2)'
-            : `Record a ${type}`,
+            : type === 'issue'
+              ? 'Record an issue (consumption)'
+              : `Record a ${type}`,
       )
       .option('--reason <text>', 'why')
       .option('--reference <doc>', 'source document')
