@@ -13,7 +13,13 @@ import {
   listItems,
   updateItem,
 } from '../../services/item.service.js';
-import { booleanArgument, formatAudit, formatRecord, numberArgument } from '../catalogue-io.js';
+import {
+  booleanArgument,
+  formatAudit,
+  formatRecord,
+  numberArgument,
+  registerActivationCommands,
+} from '../catalogue-io.js';
 import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
@@ -175,31 +181,15 @@ export function registerItemCommands(program: Command, deps: CliDeps): void {
       });
     });
 
-  for (const [action, run] of [
-    ['deactivate', deactivateItem],
-    ['activate', activateItem],
-  ] as const) {
-    item
-      .command(`${action} <sku>`)
-      .description(
-        action === 'deactivate'
-          ? 'Deactivate an item: its history stays, new movements are refused'
-          : 'Activate a deactivated item',
-      )
-      .option(...dbOption)
-      .option(...jsonOption)
-      .action(async (sku: string, options: { db?: string; json?: boolean }) => {
-        await withDatabase(deps, options.db, async (database) => {
-          const changed = await run(database, sku, context());
-          printResult(
-            deps,
-            options.json,
-            changed,
-            () => `Item ${changed.sku} is ${changed.active ? 'active' : 'deactivated'}.`,
-          );
-        });
-      });
-  }
+  registerActivationCommands(item, deps, {
+    noun: 'item',
+    key: 'sku',
+    deactivateHelp: 'Deactivate an item: its history stays, new movements are refused',
+    deactivate: deactivateItem,
+    activate: activateItem,
+    context: () => context(),
+    label: (changed) => changed.sku,
+  });
 }
 
 /** The options given, as item fields; "" clears the fields that may be empty. */

@@ -11,7 +11,7 @@ import {
   listLocations,
   updateLocation,
 } from '../../services/location.service.js';
-import { formatAudit, formatRecord } from '../catalogue-io.js';
+import { formatAudit, formatRecord, registerActivationCommands } from '../catalogue-io.js';
 import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
@@ -162,31 +162,15 @@ export function registerLocationCommands(program: Command, deps: CliDeps): void 
       },
     );
 
-  for (const [action, run] of [
-    ['deactivate', deactivateLocation],
-    ['activate', activateLocation],
-  ] as const) {
-    location
-      .command(`${action} <code>`)
-      .description(
-        action === 'deactivate'
-          ? 'Deactivate a location: its history stays, new movements are refused'
-          : 'Activate a deactivated location',
-      )
-      .option(...dbOption)
-      .option(...jsonOption)
-      .action(async (code: string, options: { db?: string; json?: boolean }) => {
-        await withDatabase(deps, options.db, async (database) => {
-          const changed = await run(database, code, context());
-          printResult(
-            deps,
-            options.json,
-            changed,
-            () => `Location ${changed.code} is ${changed.active ? 'active' : 'deactivated'}.`,
-          );
-        });
-      });
-  }
+  registerActivationCommands(location, deps, {
+    noun: 'location',
+    key: 'code',
+    deactivateHelp: 'Deactivate a location: its history stays, new movements are refused',
+    deactivate: deactivateLocation,
+    activate: activateLocation,
+    context: () => context(),
+    label: (changed) => changed.code,
+  });
 }
 
 function describeLocation(location: LocationView): string {

@@ -12,7 +12,7 @@ import {
   updateSupplier,
 } from '../../services/supplier.service.js';
 import { listSupplierItems, type SupplierItemView } from '../../services/supplier-item.service.js';
-import { formatAudit, formatRecord, numberArgument } from '../catalogue-io.js';
+import { formatAudit, formatRecord, numberArgument, registerActivationCommands } from '../catalogue-io.js';
 import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
@@ -156,31 +156,15 @@ export function registerSupplierCommands(program: Command, deps: CliDeps): void 
       });
     });
 
-  for (const [action, run] of [
-    ['deactivate', deactivateSupplier],
-    ['activate', activateSupplier],
-  ] as const) {
-    supplier
-      .command(`${action} <code>`)
-      .description(
-        action === 'deactivate'
-          ? 'Deactivate a supplier: it stays on record, planning stops ordering from it'
-          : 'Activate a deactivated supplier',
-      )
-      .option(...dbOption)
-      .option(...jsonOption)
-      .action(async (code: string, options: { db?: string; json?: boolean }) => {
-        await withDatabase(deps, options.db, async (database) => {
-          const changed = await run(database, code, context());
-          printResult(
-            deps,
-            options.json,
-            changed,
-            () => `Supplier ${changed.code} is ${changed.active ? 'active' : 'deactivated'}.`,
-          );
-        });
-      });
-  }
+  registerActivationCommands(supplier, deps, {
+    noun: 'supplier',
+    key: 'code',
+    deactivateHelp: 'Deactivate a supplier: it stays on record, planning stops ordering from it',
+    deactivate: deactivateSupplier,
+    activate: activateSupplier,
+    context: () => context(),
+    label: (changed) => changed.code,
+  });
 }
 
 /** The options given, as supplier fields; "" clears the fields that may be empty. */
