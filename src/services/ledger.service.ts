@@ -12,11 +12,13 @@ import {
 } from '../domain/ledger/index.js';
 import { toQuantity } from '../domain/quantity.js';
 import type { Database, Tx } from '../store/database.js';
+import { groupedWriteTransaction } from '../store/group-commit.js';
 import {
   type BalanceRow,
   balanceKey,
   createLedgerRepository,
   type LedgerRepository,
+  type LocationRef,
   type MovementRow,
   type NewMovementRow,
 } from '../store/ledger.repository.js';
@@ -90,8 +92,12 @@ export async function postMovements(database: Database, raws: unknown[], ctx: Se
   }
   const requests = parseAll(raws, ctx.now);
   const repository = ledgerRepository(database);
+  const work = (tx: Tx) => postParsed(tx, repository, requests, ctx);
   return retryUniqueRace('movements_idempotency_key_key', () =>
-    idempotentWrite(database, ctx, 'POST /movements', raws, (tx) => postParsed(tx, repository, requests, ctx)),
+    // Without a request key there is nothing to store: concurrent posts may share one SQLite commit.
+    ctx.idempotencyKey
+      ? idempotentWrite(database, ctx, 'POST /movements', raws, work)
+      : groupedWriteTransaction(database, work),
   );
 }
 
@@ -147,22 +153,79 @@ function parseAll(raws: unknown[], now: number): MovementRequest[] {
 
 type CodedProblem = FieldProblem & { code: ErrorCode };
 
+/** Where a request posts: its item and one location (two for a transfer), as indexes into the batch's balances. */
+type Target = { itemId: number; allowNegative: boolean; pair: number; toPair: number };
+
+/**
+ * The balances one call touches, held in parallel arrays indexed by a dense pair number so the
+ * per-movement loop allocates nothing.
+ */
+class WorkingBalances {
+  readonly itemIds: number[] = [];
+  readonly locationIds: number[] = [];
+  readonly rows: BalanceRow[] = [];
+  readonly changed: boolean[] = [];
+  private readonly index = new Map<number | string, number>();
+
+  /** The pair number of item × location, added on first sight. */
+  intern(itemId: number, locationId: number): number {
+    const key = pairKey(itemId, locationId);
+    let pair = this.index.get(key);
+    if (pair === undefined) {
+      pair = this.itemIds.length;
+      this.index.set(key, pair);
+      this.itemIds.push(itemId);
+      this.locationIds.push(locationId);
+    }
+    return pair;
+  }
+
+  pairs(): Array<[number, number]> {
+    return this.itemIds.map((itemId, pair) => [itemId, this.locationIds[pair]!]);
+  }
+
+  load(locked: Map<string, BalanceRow>): void {
+    for (let pair = 0; pair < this.itemIds.length; pair++) {
+      const itemId = this.itemIds[pair]!;
+      const locationId = this.locationIds[pair]!;
+      this.rows.push(
+        locked.get(balanceKey(itemId, locationId)) ?? {
+          item_id: itemId,
+          location_id: locationId,
+          on_hand_milli: 0,
+          allocated_milli: 0,
+          on_order_milli: 0,
+        },
+      );
+      this.changed.push(false);
+    }
+  }
+
+  changedRows(): BalanceRow[] {
+    return this.rows.filter((_, pair) => this.changed[pair]);
+  }
+}
+
+/** A number while ids are small enough to pack exactly (always, in practice), a string otherwise. */
+function pairKey(itemId: number, locationId: number): number | string {
+  return locationId < 2_097_152 && itemId < 2_147_483_648 ? itemId * 2_097_152 + locationId : `${itemId}:${locationId}`;
+}
+
 async function postParsed(
   tx: Tx,
   repository: LedgerRepository,
   requests: MovementRequest[],
   ctx: ServiceContext,
 ): Promise<PostOutcome[]> {
+  const count = requests.length;
   const problems: CodedProblem[] = [];
-  const single = requests.length === 1;
-  const at = (index: number) => (single ? {} : { index });
+  const where = (index: number) => (count === 1 ? undefined : index);
 
-  const keys = requests.flatMap((r) => (r.idempotencyKey === null ? [] : [r.idempotencyKey]));
-  const earlier = keys.length > 0 ? await repository.findMovementsByIdempotencyKey(tx, keys) : new Map();
-
+  const keys: string[] = [];
   const skus = new Set<string>();
   const codes = new Set<string>();
   for (const request of requests) {
+    if (request.idempotencyKey !== null) keys.push(request.idempotencyKey);
     skus.add(request.sku);
     if (request.kind === 'stock') codes.add(request.location);
     else {
@@ -170,166 +233,187 @@ async function postParsed(
       codes.add(request.to);
     }
   }
-  const [items, locations] = await Promise.all([
-    repository.findItems(tx, [...skus]),
-    repository.findLocations(tx, [...codes]),
-  ]);
+  const earlier = keys.length > 0 ? await repository.findMovementsByIdempotencyKey(tx, keys) : undefined;
+  const items = await repository.findItems(tx, [...skus]);
+  const locations = await repository.findLocations(tx, [...codes]);
 
-  const pairs = new Map<string, [number, number]>();
-  const resolved: Array<{ itemId: number; allowNegative: boolean; locationIds: number[] } | null> = [];
-  for (let index = 0; index < requests.length; index++) {
+  // Resolve codes to ids; every unknown or deactivated reference is a problem.
+  const working = new WorkingBalances();
+  const targets = new Array<Target | null>(count);
+  for (let index = 0; index < count; index++) {
     const request = requests[index]!;
+    const replay = earlier !== undefined && request.idempotencyKey !== null && earlier.has(request.idempotencyKey);
     const item = items.get(request.sku);
-    const fields = request.kind === 'stock' ? (['location'] as const) : (['from', 'to'] as const);
-    const locationIds: number[] = [];
     if (!item) {
-      problems.push({ code: 'LS_UNKNOWN_ITEM', field: 'sku', message: `unknown SKU "${request.sku}"`, ...at(index) });
-    } else if (!item.active && !earlier.has(request.idempotencyKey)) {
+      problems.push({
+        code: 'LS_UNKNOWN_ITEM',
+        field: 'sku',
+        message: `unknown SKU "${request.sku}"`,
+        ...at(where(index)),
+      });
+    } else if (!item.active && !replay) {
       problems.push({
         code: 'LS_INACTIVE',
         field: 'sku',
         message: `item "${request.sku}" is deactivated`,
-        ...at(index),
+        ...at(where(index)),
       });
     }
-    for (const field of fields) {
-      const code = (request as Record<string, unknown>)[field] as string;
-      const location = locations.get(code);
-      if (!location) {
-        problems.push({ code: 'LS_UNKNOWN_LOCATION', field, message: `unknown location "${code}"`, ...at(index) });
-      } else if (!location.active && !earlier.has(request.idempotencyKey)) {
-        problems.push({ code: 'LS_INACTIVE', field, message: `location "${code}" is deactivated`, ...at(index) });
-      } else {
-        locationIds.push(location.id);
-      }
-    }
-    if (!item || locationIds.length !== fields.length) {
-      resolved.push(null);
+    const fromId =
+      request.kind === 'stock'
+        ? resolveLocation(locations, 'location', request.location, replay, problems, where(index))
+        : resolveLocation(locations, 'from', request.from, replay, problems, where(index));
+    const toId =
+      request.kind === 'stock'
+        ? undefined
+        : resolveLocation(locations, 'to', request.to, replay, problems, where(index));
+    if (!item || fromId === undefined || (request.kind === 'transfer' && toId === undefined)) {
+      targets[index] = null;
       continue;
     }
-    resolved.push({ itemId: item.id, allowNegative: item.allow_negative === 1, locationIds });
-    for (const locationId of locationIds) pairs.set(balanceKey(item.id, locationId), [item.id, locationId]);
+    targets[index] = {
+      itemId: item.id,
+      allowNegative: item.allow_negative === 1,
+      pair: working.intern(item.id, fromId),
+      toPair: toId === undefined ? -1 : working.intern(item.id, toId),
+    };
   }
   throwCoded(problems);
 
-  const locked = await repository.lockBalances(tx, [...pairs.values()]);
-  const working = new Map<string, BalanceRow>();
-  for (const [key, [itemId, locationId]] of pairs) {
-    const row = locked.get(key);
-    working.set(
-      key,
-      row
-        ? { ...row }
-        : { item_id: itemId, location_id: locationId, on_hand_milli: 0, allocated_milli: 0, on_order_milli: 0 },
-    );
-  }
+  working.load(await repository.lockBalances(tx, working.pairs()));
 
-  const newRows: NewMovementRow[] = [];
-  const plans: Array<{ rowIndexes: number[]; balances: BalanceView[]; replay: MovementRow | undefined }> = [];
-  for (let index = 0; index < requests.length; index++) {
+  // Apply each movement to the working balances in order; refuse any that would go below zero.
+  const rows: NewMovementRow[] = [];
+  const rowPairs: number[] = [];
+  const rowOnHand: number[] = [];
+  const firstRow = new Int32Array(count);
+  const replays = new Array<MovementRow | undefined>(count);
+  const replayOnHand: Array<number[] | undefined> = new Array(count);
+  for (let index = 0; index < count; index++) {
     const request = requests[index]!;
-    const target = resolved[index]!;
-    const previous = request.idempotencyKey === null ? undefined : earlier.get(request.idempotencyKey);
+    const target = targets[index]!;
+    firstRow[index] = rows.length;
+    const previous = request.idempotencyKey === null ? undefined : earlier?.get(request.idempotencyKey);
     if (previous) {
       if (!isSameRequest(previous, request)) {
         problems.push({
           code: 'LS_IDEMPOTENCY_CONFLICT',
           field: 'idempotency_key',
           message: `"${request.idempotencyKey}" was already used for a different movement`,
-          ...at(index),
+          ...at(where(index)),
         });
       }
-      const views = target.locationIds.map((locationId, leg) =>
-        toBalanceView(working.get(balanceKey(target.itemId, locationId))!, request.sku, legCode(request, leg)),
-      );
-      plans.push({ rowIndexes: [], balances: views, replay: previous });
+      replays[index] = previous;
+      const legs = target.toPair < 0 ? [target.pair] : [target.pair, target.toPair];
+      replayOnHand[index] = legs.map((pair) => working.rows[pair]!.on_hand_milli);
       continue;
     }
-    const occurredAt = request.occurredAt ?? ctx.now;
-    const base = {
-      item_id: target.itemId,
-      occurred_at: occurredAt,
-      recorded_at: ctx.now,
-      reason: request.reason,
-      reference: request.reference,
-      actor: ctx.actor,
-      reverses_id: null,
-    };
-    const rowIndexes: number[] = [];
-    const views: BalanceView[] = [];
-    const legs: Array<{ locationId: number; change: number; counted: number | null; key: string | null }> =
-      request.kind === 'stock'
-        ? [{ locationId: target.locationIds[0]!, change: 0, counted: null, key: request.idempotencyKey }]
-        : [
-            {
-              locationId: target.locationIds[0]!,
-              change: -request.quantityMilli,
-              counted: null,
-              key: request.idempotencyKey,
-            },
-            { locationId: target.locationIds[1]!, change: request.quantityMilli, counted: null, key: null },
-          ];
     const transferId = request.kind === 'transfer' ? `TR-${randomUUID()}` : null;
-    for (let leg = 0; leg < legs.length; leg++) {
-      const plan = legs[leg]!;
-      const balance = working.get(balanceKey(target.itemId, plan.locationId))!;
-      if (request.kind === 'stock') {
-        plan.change = computeOnHandChange(request.type, request.quantityMilli, balance.on_hand_milli);
-        plan.counted = request.type === 'count' ? request.quantityMilli : null;
-      }
-      const onHandAfter = balance.on_hand_milli + plan.change;
-      if (onHandAfter < 0 && plan.change < 0 && !target.allowNegative) {
+    const legs = request.kind === 'stock' ? 1 : 2;
+    for (let leg = 0; leg < legs; leg++) {
+      const pair = leg === 0 ? target.pair : target.toPair;
+      const balance = working.rows[pair]!;
+      const change =
+        request.kind === 'stock'
+          ? computeOnHandChange(request.type, request.quantityMilli, balance.on_hand_milli)
+          : leg === 0
+            ? -request.quantityMilli
+            : request.quantityMilli;
+      const onHandAfter = balance.on_hand_milli + change;
+      if (onHandAfter < 0 && change < 0 && !target.allowNegative) {
         problems.push({
           code: 'LS_NEGATIVE_STOCK',
           field: 'quantity',
-          message: `would take on hand of "${request.sku}" at "${legCode(request, leg)}" below zero (on hand ${toQuantity(balance.on_hand_milli)}, change ${toQuantity(plan.change)})`,
-          ...at(index),
+          message: `would take on hand of "${request.sku}" at "${legCode(request, leg)}" below zero (on hand ${toQuantity(balance.on_hand_milli)}, change ${toQuantity(change)})`,
+          ...at(where(index)),
         });
         continue;
       }
       balance.on_hand_milli = onHandAfter;
-      rowIndexes.push(newRows.length);
-      newRows.push({
-        ...base,
+      working.changed[pair] = true;
+      rowPairs.push(pair);
+      rowOnHand.push(onHandAfter);
+      rows.push({
         type: request.type,
-        location_id: plan.locationId,
-        quantity_milli: plan.change,
-        counted_milli: plan.counted,
-        idempotency_key: plan.key,
+        item_id: target.itemId,
+        location_id: working.locationIds[pair]!,
+        quantity_milli: change,
+        counted_milli: request.type === 'count' ? request.quantityMilli : null,
+        occurred_at: request.occurredAt ?? ctx.now,
+        recorded_at: ctx.now,
+        reason: request.reason,
+        reference: request.reference,
+        actor: ctx.actor,
+        idempotency_key: leg === 0 ? request.idempotencyKey : null,
         transfer_id: transferId,
+        reverses_id: null,
       });
-      views.push(toBalanceView(balance, request.sku, legCode(request, leg)));
     }
-    plans.push({ rowIndexes, balances: views, replay: undefined });
   }
   throwCoded(problems);
 
-  const ids = await repository.insertMovements(tx, newRows);
-  await repository.saveBalances(tx, [...working.values()], ctx.now);
+  const ids = rows.length > 0 ? await repository.insertMovements(tx, rows) : [];
+  const changed = working.changedRows();
+  if (changed.length > 0) await repository.saveBalances(tx, changed, ctx.now);
 
   const locationCodes = new Map<number, string>();
   for (const location of locations.values()) locationCodes.set(location.id, location.code);
-  const outcomes: PostOutcome[] = [];
-  for (let index = 0; index < plans.length; index++) {
-    const plan = plans[index]!;
+  const outcomes = new Array<PostOutcome>(count);
+  for (let index = 0; index < count; index++) {
     const request = requests[index]!;
-    if (plan.replay) {
-      const legs = await replayedLegs(tx, plan.replay);
-      outcomes.push({ movements: legs.map(toMovementView), balances: plan.balances, replayed: true });
+    const replay = replays[index];
+    if (replay) {
+      const legs = await replayedLegs(tx, replay);
+      const onHand = replayOnHand[index]!;
+      const target = targets[index]!;
+      const balances = onHand.map((onHandMilli, leg) =>
+        balanceView(
+          onHandMilli,
+          working.rows[leg === 0 ? target.pair : target.toPair]!,
+          request.sku,
+          legCode(request, leg),
+        ),
+      );
+      outcomes[index] = { movements: legs.map(toMovementView), balances, replayed: true };
       continue;
     }
-    const movements = plan.rowIndexes.map((rowIndex) => {
-      const row = newRows[rowIndex]!;
-      return toMovementView({
-        ...row,
-        id: ids[rowIndex]!,
-        sku: request.sku,
-        location_code: locationCodes.get(row.location_id)!,
-      });
-    });
-    outcomes.push({ movements, balances: plan.balances, replayed: false });
+    const end = index + 1 < count ? firstRow[index + 1]! : rows.length;
+    const movements: MovementView[] = [];
+    const balances: BalanceView[] = [];
+    for (let r = firstRow[index]!; r < end; r++) {
+      const row = rows[r]!;
+      const code = locationCodes.get(row.location_id)!;
+      movements.push(movementView(row, ids[r]!, request.sku, code));
+      balances.push(balanceView(rowOnHand[r]!, working.rows[rowPairs[r]!]!, request.sku, code));
+    }
+    outcomes[index] = { movements, balances, replayed: false };
   }
   return outcomes;
+}
+
+/** A location's id; an unknown one (or a deactivated one, unless replaying) is a problem. */
+function resolveLocation(
+  locations: Map<string, LocationRef>,
+  field: string,
+  code: string,
+  replay: boolean,
+  problems: CodedProblem[],
+  index: number | undefined,
+): number | undefined {
+  const location = locations.get(code);
+  if (!location) {
+    problems.push({ code: 'LS_UNKNOWN_LOCATION', field, message: `unknown location "${code}"`, ...at(index) });
+    return undefined;
+  }
+  if (!location.active && !replay) {
+    problems.push({ code: 'LS_INACTIVE', field, message: `location "${code}" is deactivated`, ...at(index) });
+    return undefined;
+  }
+  return location.id;
+}
+
+function at(index: number | undefined): { index?: number } {
+  return index === undefined ? {} : { index };
 }
 
 function legCode(request: MovementRequest, leg: number): string {
@@ -387,16 +471,20 @@ export function quantityEntered(row: Pick<MovementRow, 'type' | 'quantity_milli'
 }
 
 export function toMovementView(row: MovementRow): MovementView {
+  return movementView(row, row.id, row.sku, row.location_code);
+}
+
+function movementView(row: NewMovementRow, id: number, sku: string, location: string): MovementView {
   return {
-    id: row.id,
+    id,
     type: row.type as MovementType,
-    sku: row.sku,
-    location: row.location_code,
+    sku,
+    location,
     quantity: toQuantity(quantityEntered(row)),
     on_hand_change: toQuantity(row.quantity_milli),
     counted_quantity: row.counted_milli === null ? null : toQuantity(row.counted_milli),
-    occurred_at: new Date(row.occurred_at).toISOString(),
-    recorded_at: new Date(row.recorded_at).toISOString(),
+    occurred_at: isoInstant(row.occurred_at),
+    recorded_at: isoInstant(row.recorded_at),
     reason: row.reason,
     reference: row.reference,
     actor: row.actor,
@@ -406,13 +494,34 @@ export function toMovementView(row: MovementRow): MovementView {
   };
 }
 
+let lastInstant = Number.NaN;
+let lastIso = '';
+
+/** `new Date(ms).toISOString()`, remembering the last answer: a batch mostly repeats one instant. */
+function isoInstant(ms: number): string {
+  if (ms !== lastInstant) {
+    lastIso = new Date(ms).toISOString();
+    lastInstant = ms;
+  }
+  return lastIso;
+}
+
 export function toBalanceView(
   row: Omit<BalanceRow, 'item_id' | 'location_id'>,
   sku: string,
   location: string,
 ): BalanceView {
+  return balanceView(row.on_hand_milli, row, sku, location);
+}
+
+function balanceView(
+  onHandMilli: number,
+  row: Pick<BalanceRow, 'allocated_milli' | 'on_order_milli'>,
+  sku: string,
+  location: string,
+): BalanceView {
   const balance: Balance = {
-    onHandMilli: row.on_hand_milli,
+    onHandMilli,
     allocatedMilli: row.allocated_milli,
     onOrderMilli: row.on_order_milli,
   };

@@ -60,50 +60,104 @@ const MOVEMENT_SELECT = `m.id, m.type, m.item_id, m.location_id, m.quantity_mill
   i.sku, l.code AS location_code`;
 
 function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepository {
+  // Lookups return arrays (`raw`): better-sqlite3 builds row objects slowly, a literal here is cheap.
   const statements = {
-    items: sqlite.prepare(
-      'SELECT id, sku, active, allow_negative FROM items WHERE sku IN (SELECT value FROM json_each(?))',
-    ),
-    locations: sqlite.prepare('SELECT id, code, active FROM locations WHERE code IN (SELECT value FROM json_each(?))'),
-    byKey: sqlite.prepare(
+    items: sqlite
+      .prepare('SELECT id, sku, active, allow_negative FROM items WHERE sku IN (SELECT value FROM json_each(?))')
+      .raw(true),
+    item: sqlite.prepare('SELECT id, sku, active, allow_negative FROM items WHERE sku = ?').raw(true),
+    locations: sqlite
+      .prepare('SELECT id, code, active FROM locations WHERE code IN (SELECT value FROM json_each(?))')
+      .raw(true),
+    location: sqlite.prepare('SELECT id, code, active FROM locations WHERE code = ?').raw(true),
+    byKeys: sqlite.prepare(
       `SELECT ${MOVEMENT_SELECT} FROM movements m JOIN items i ON i.id = m.item_id JOIN locations l ON l.id = m.location_id
        WHERE m.idempotency_key IN (SELECT value FROM json_each(?))`,
     ),
-    balances: sqlite.prepare(
-      `SELECT b.item_id, b.location_id, b.on_hand_milli, b.allocated_milli, b.on_order_milli
-       FROM json_each(?) j JOIN balances b ON b.item_id = j.value ->> 0 AND b.location_id = j.value ->> 1`,
+    byKey: sqlite.prepare(
+      `SELECT ${MOVEMENT_SELECT} FROM movements m JOIN items i ON i.id = m.item_id JOIN locations l ON l.id = m.location_id
+       WHERE m.idempotency_key = ?`,
     ),
+    balances: sqlite
+      .prepare(
+        `SELECT b.item_id, b.location_id, b.on_hand_milli, b.allocated_milli, b.on_order_milli
+         FROM json_each(?) j JOIN balances b ON b.item_id = j.value ->> 0 AND b.location_id = j.value ->> 1`,
+      )
+      .raw(true),
+    balance: sqlite
+      .prepare(
+        `SELECT item_id, location_id, on_hand_milli, allocated_milli, on_order_milli
+         FROM balances WHERE item_id = ? AND location_id = ?`,
+      )
+      .raw(true),
     insertMovement: sqlite.prepare(
       `INSERT INTO movements (type, item_id, location_id, quantity_milli, counted_milli, occurred_at, recorded_at,
          reason, reference, actor, idempotency_key, transfer_id, reverses_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    saveBalance: sqlite.prepare(
+    updateBalance: sqlite.prepare(
+      `UPDATE balances SET on_hand_milli = ?, allocated_milli = ?, on_order_milli = ?, updated_at = ?
+       WHERE item_id = ? AND location_id = ?`,
+    ),
+    insertBalance: sqlite.prepare(
       `INSERT INTO balances (item_id, location_id, on_hand_milli, allocated_milli, on_order_milli, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand_milli = excluded.on_hand_milli,
-         allocated_milli = excluded.allocated_milli, on_order_milli = excluded.on_order_milli,
-         updated_at = excluded.updated_at`,
+       VALUES (?, ?, ?, ?, ?, ?)`,
     ),
   };
+  const itemOf = (r: unknown[]): ItemRef => ({
+    id: r[0] as number,
+    sku: r[1] as string,
+    active: r[2] as Flag,
+    allow_negative: r[3] as Flag,
+  });
+  const locationOf = (r: unknown[]): LocationRef => ({
+    id: r[0] as number,
+    code: r[1] as string,
+    active: r[2] as Flag,
+  });
+  const balanceOf = (r: unknown[]): BalanceRow => ({
+    item_id: r[0] as number,
+    location_id: r[1] as number,
+    on_hand_milli: r[2] as number,
+    allocated_milli: r[3] as number,
+    on_order_milli: r[4] as number,
+  });
   return {
     async findItems(_tx, skus) {
-      const rows = statements.items.all(JSON.stringify(skus)) as ItemRef[];
-      return new Map(rows.map((row) => [row.sku, row]));
+      const found = new Map<string, ItemRef>();
+      const rows = (
+        skus.length === 1 ? [statements.item.get(skus[0])].filter(Boolean) : statements.items.all(JSON.stringify(skus))
+      ) as unknown[][];
+      for (const row of rows) found.set(row[1] as string, itemOf(row));
+      return found;
     },
     async findLocations(_tx, codes) {
-      const rows = statements.locations.all(JSON.stringify(codes)) as LocationRef[];
-      return new Map(rows.map((row) => [row.code, row]));
+      const found = new Map<string, LocationRef>();
+      const rows = (
+        codes.length === 1
+          ? [statements.location.get(codes[0])].filter(Boolean)
+          : statements.locations.all(JSON.stringify(codes))
+      ) as unknown[][];
+      for (const row of rows) found.set(row[1] as string, locationOf(row));
+      return found;
     },
     async findMovementsByIdempotencyKey(_tx, keys) {
       if (keys.length === 0) return new Map();
-      const rows = statements.byKey.all(JSON.stringify(keys)) as MovementRow[];
+      const rows = (
+        keys.length === 1 ? statements.byKey.all(keys[0]) : statements.byKeys.all(JSON.stringify(keys))
+      ) as MovementRow[];
       return new Map(rows.map((row) => [row.idempotency_key!, row]));
     },
     async lockBalances(_tx, pairs) {
       // BEGIN IMMEDIATE already holds the single write lock; reading is enough.
-      const rows = statements.balances.all(JSON.stringify(pairs)) as BalanceRow[];
-      return new Map(rows.map((row) => [balanceKey(row.item_id, row.location_id), row]));
+      const found = new Map<string, BalanceRow>();
+      const rows = (
+        pairs.length === 1
+          ? [statements.balance.get(pairs[0]![0], pairs[0]![1])].filter(Boolean)
+          : statements.balances.all(JSON.stringify(pairs))
+      ) as unknown[][];
+      for (const row of rows) found.set(balanceKey(row[0] as number, row[1] as number), balanceOf(row));
+      return found;
     },
     async insertMovements(_tx, rows) {
       const ids = new Array<number>(rows.length);
@@ -129,8 +183,26 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
       return ids;
     },
     async saveBalances(_tx, rows, now) {
+      // Most balances exist: one indexed UPDATE, and an INSERT only for a pair seen for the first time.
       for (const r of rows) {
-        statements.saveBalance.run(r.item_id, r.location_id, r.on_hand_milli, r.allocated_milli, r.on_order_milli, now);
+        const { changes } = statements.updateBalance.run(
+          r.on_hand_milli,
+          r.allocated_milli,
+          r.on_order_milli,
+          now,
+          r.item_id,
+          r.location_id,
+        );
+        if (changes === 0) {
+          statements.insertBalance.run(
+            r.item_id,
+            r.location_id,
+            r.on_hand_milli,
+            r.allocated_milli,
+            r.on_order_milli,
+            now,
+          );
+        }
       }
     },
   };
@@ -179,25 +251,37 @@ function postgresLedgerRepository(): LedgerRepository {
     async insertMovements(tx, rows) {
       if (rows.length === 0) return [];
       const column = <K extends keyof NewMovementRow>(key: K) => rows.map((r) => r[key]);
-      const { rows: idRows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('movements', 'id')) AS id
-        FROM generate_series(1, ${rows.length}::int)`.execute(tx);
-      const ids = idRows.map((r) => Number(r.id)).sort((a, b) => a - b);
-      await sql`INSERT INTO movements (id, type, item_id, location_id, quantity_milli, counted_milli, occurred_at,
-          recorded_at, reason, reference, actor, idempotency_key, transfer_id, reverses_id)
-        SELECT * FROM unnest(${ids}::bigint[], ${column('type')}::text[], ${column('item_id')}::bigint[],
-          ${column('location_id')}::bigint[], ${column('quantity_milli')}::bigint[], ${column('counted_milli')}::bigint[],
-          ${column('occurred_at')}::bigint[], ${column('recorded_at')}::bigint[], ${column('reason')}::text[],
-          ${column('reference')}::text[], ${column('actor')}::text[], ${column('idempotency_key')}::text[],
-          ${column('transfer_id')}::text[], ${column('reverses_id')}::bigint[])`.execute(tx);
-      return ids;
+      // Rows go in in request order (ORDER BY n), so the identity column numbers them in that order;
+      // sorting the returned ids gives each row its own, also with other writers drawing ids meanwhile.
+      const { rows: idRows } = await sql<{ id: number }>`INSERT INTO movements (type, item_id, location_id,
+          quantity_milli, counted_milli, occurred_at, recorded_at, reason, reference, actor, idempotency_key,
+          transfer_id, reverses_id)
+        SELECT type, item_id, location_id, quantity_milli, counted_milli, occurred_at, recorded_at, reason, reference,
+          actor, idempotency_key, transfer_id, reverses_id
+        FROM unnest(${column('type')}::text[], ${column('item_id')}::bigint[], ${column('location_id')}::bigint[],
+          ${column('quantity_milli')}::bigint[], ${column('counted_milli')}::bigint[], ${column('occurred_at')}::bigint[],
+          ${column('recorded_at')}::bigint[], ${column('reason')}::text[], ${column('reference')}::text[],
+          ${column('actor')}::text[], ${column('idempotency_key')}::text[], ${column('transfer_id')}::text[],
+          ${column('reverses_id')}::bigint[])
+          WITH ORDINALITY AS u(type, item_id, location_id, quantity_milli, counted_milli, occurred_at, recorded_at,
+            reason, reference, actor, idempotency_key, transfer_id, reverses_id, n)
+        ORDER BY n
+        RETURNING id`.execute(tx);
+      return idRows.map((r) => Number(r.id)).sort((a, b) => a - b);
     },
     async saveBalances(tx, rows, now) {
       if (rows.length === 0) return;
       const column = <K extends keyof BalanceRow>(key: K) => rows.map((r) => r[key]);
-      await sql`INSERT INTO balances (item_id, location_id, on_hand_milli, allocated_milli, on_order_milli, updated_at)
-        SELECT k.*, ${now}::bigint FROM unnest(${column('item_id')}::bigint[], ${column('location_id')}::bigint[],
+      const values = sql`unnest(${column('item_id')}::bigint[], ${column('location_id')}::bigint[],
           ${column('on_hand_milli')}::bigint[], ${column('allocated_milli')}::bigint[], ${column('on_order_milli')}::bigint[])
-          AS k(item_id, location_id, on_hand_milli, allocated_milli, on_order_milli)
+          AS k(item_id, location_id, on_hand_milli, allocated_milli, on_order_milli)`;
+      // lockBalances created every row it locked, so a plain UPDATE is the common case; upsert only what it missed.
+      const updated = await sql`UPDATE balances b SET on_hand_milli = k.on_hand_milli,
+          allocated_milli = k.allocated_milli, on_order_milli = k.on_order_milli, updated_at = ${now}::bigint
+        FROM ${values} WHERE b.item_id = k.item_id AND b.location_id = k.location_id`.execute(tx);
+      if (Number(updated.numAffectedRows ?? 0) === rows.length) return;
+      await sql`INSERT INTO balances (item_id, location_id, on_hand_milli, allocated_milli, on_order_milli, updated_at)
+        SELECT k.*, ${now}::bigint FROM ${values}
         ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand_milli = excluded.on_hand_milli,
           allocated_milli = excluded.allocated_milli, on_order_milli = excluded.on_order_milli,
           updated_at = excluded.updated_at`.execute(tx);

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: ledger ingest on SQLite and PostgreSQL against raw-driver baselines, HTTP movement
+ * posts against a real server, and the server's peak memory. Writes bench/results/<timestamp>.json and
+ * prints a summary. BENCH_SCALE=0.1 for a quick run; BENCH_ONLY=ingest-sqlite,ingest-postgres,http to
+ * pick parts; LEANSTOCK_BENCH_PG_URL (else LEANSTOCK_TEST_PG_URL, else the local test database) for PostgreSQL.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchHttp, type HttpResult } from './http.bench.js';
+import { benchPostgresIngest, benchSqliteIngest, type IngestResult, redact } from './ingest.bench.js';
+import { benchScale, describeEnvironment, projectRoot } from './support/environment.js';
+import { generateWorkload } from './support/workload.js';
+
+const PARTS = ['ingest-sqlite', 'ingest-postgres', 'http'] as const;
+type Part = (typeof PARTS)[number];
+
+async function main(): Promise<void> {
+  const root = projectRoot(dirname(fileURLToPath(import.meta.url)));
+  const scale = benchScale();
+  const only = (process.env['BENCH_ONLY'] ?? PARTS.join(',')).split(',').map((p) => p.trim()) as Part[];
+  const pgUrl =
+    process.env['LEANSTOCK_BENCH_PG_URL'] ||
+    process.env['LEANSTOCK_TEST_PG_URL'] ||
+    pgFromDatabaseUrl() ||
+    'postgres://postgres@127.0.0.1:5432/test';
+  const movements = Math.round(1_000_000 * scale);
+  const items = 10_000;
+  const batchSize = 10_000;
+  const started = new Date();
+  const report: {
+    started_at: string;
+    scale: number;
+    environment: ReturnType<typeof describeEnvironment>;
+    ingest: IngestResult[];
+    http: HttpResult | null;
+    finished_at?: string;
+    load_average_at_end?: number[];
+  } = { started_at: started.toISOString(), scale, environment: describeEnvironment(), ingest: [], http: null };
+
+  const env = report.environment;
+  console.log(
+    `Leanstock benchmarks — scale ${scale}, node ${env.node}, ${env.cpus} cores (${env.cpu_model}), load average ${env.load_average.join(' ')}, commit ${env.git_commit ?? '?'}`,
+  );
+  const workload = generateWorkload({ count: movements, items, locations: 2 });
+  if (only.includes('ingest-sqlite')) {
+    console.log(
+      `\nIngest ${movements.toLocaleString('en')} movements over ${items.toLocaleString('en')} items × 2 sites, SQLite …`,
+    );
+    report.ingest.push(await benchSqliteIngest(workload, batchSize));
+    printIngest(report.ingest.at(-1)!);
+  }
+  if (only.includes('ingest-postgres')) {
+    console.log(`\nIngest ${movements.toLocaleString('en')} movements, PostgreSQL (${redact(pgUrl)}) …`);
+    report.ingest.push(await benchPostgresIngest(workload, batchSize, pgUrl));
+    printIngest(report.ingest.at(-1)!);
+  }
+  if (only.includes('http')) {
+    const duration = Math.max(5, Math.round(20 * scale));
+    console.log(`\nHTTP: single-movement POSTs, 32 connections, ${duration} s (after a warm-up) …`);
+    report.http = await benchHttp({
+      root,
+      items,
+      connections: 32,
+      durationSeconds: duration,
+      warmupSeconds: Math.max(2, Math.round(5 * scale)),
+    });
+    printHttp(report.http);
+  }
+
+  report.finished_at = new Date().toISOString();
+  report.load_average_at_end = os.loadavg().map((load) => Math.round(load * 100) / 100);
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nResults: ${relative(process.cwd(), file)}`);
+}
+
+function pgFromDatabaseUrl(): string | undefined {
+  const url = process.env['DATABASE_URL'];
+  return url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
+}
+
+const n = (value: number) => value.toLocaleString('en');
+
+function printIngest(result: IngestResult): void {
+  if ('skipped' in result) {
+    console.log(`  skipped: ${result.skipped}`);
+    return;
+  }
+  console.log(
+    `  service (postMovements, batches of ${n(result.batch_size)}): ${n(result.service.per_second)} movements/s (${result.service.seconds} s)`,
+  );
+  console.log(`  raw baseline (${result.raw.method}): ${n(result.raw.per_second)} rows/s (${result.raw.seconds} s)`);
+  console.log(
+    `  ratio ${result.ratio} (target ≥ ${result.target_ratio}) ${result.met ? 'MET' : 'NOT MET'}; ledger check ${result.check.ok ? 'ok' : 'FAILED'}`,
+  );
+}
+
+function printHttp(result: HttpResult): void {
+  console.log(
+    `  ${n(result.requests_per_second)} req/s, latency p50 ${result.latency_ms.p50} ms, p99 ${result.latency_ms.p99} ms, max ${result.latency_ms.max} ms`,
+  );
+  console.log(
+    `  ${n(result.requests)} requests answered 201, ${result.non_2xx} non-2xx, ${result.errors} errors; ${n(result.movements_recorded)} movements recorded (requests still in flight when a run stops are recorded but not counted)`,
+  );
+  console.log(
+    `  targets ≥ ${n(result.targets.requests_per_second)} req/s and p99 ≤ ${result.targets.p99_ms} ms: ${result.met ? 'MET' : 'NOT MET'}`,
+  );
+  const memory = result.memory;
+  console.log(
+    `  server memory (${n(result.items)}-item catalogue): peak RSS ${memory.after_start?.peak_rss_mib ?? '?'} MiB after start, ${memory.after_load?.peak_rss_mib ?? '?'} MiB after the load (VmHWM)`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
