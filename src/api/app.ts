@@ -76,13 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     };
     if (err.validation) {
       const field = validationField(err);
-      return reply
-        .status(400)
-        .send(
-          errorBody('LS_VALIDATION', `${field}: ${validationMessage(err.message)}`, [
-            { field, message: validationMessage(err.message) },
-          ]),
-        );
+      const message = validationMessage(err);
+      return reply.status(400).send(errorBody('LS_VALIDATION', `${field}: ${message}`, [{ field, message }]));
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply
@@ -141,8 +136,13 @@ function validationField(err: { validation?: unknown; validationContext?: string
   return field || (err.validationContext ?? 'body');
 }
 
-function validationMessage(message: string): string {
-  return message.replace(/^(body|querystring|params|headers)(\/[^ ]*)? /, '');
+function validationMessage(err: { validation?: unknown; message: string }): string {
+  const first = (Array.isArray(err.validation) ? err.validation[0] : undefined) as
+    | { message?: string; params?: { allowedValues?: unknown[] } }
+    | undefined;
+  const allowed = first?.params?.allowedValues;
+  if (first?.message && Array.isArray(allowed)) return `${first.message}: ${allowed.join(', ')}`;
+  return err.message.replace(/^(body|querystring|params|headers)(\/[^ ]*)? /, '');
 }
 
 function httpCode(err: { code?: string; statusCode?: number }): string {

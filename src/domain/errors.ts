@@ -42,10 +42,16 @@ export function throwIfProblems(problems: FieldProblem[]): void {
   if (problems.length === 0) return;
   const first = problems[0]!;
   const where = first.index === undefined ? '' : `movements[${first.index}].`;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+  const more = moreProblems(problems.length - 1);
   throw new DomainError('LS_VALIDATION', `${where}${first.field}: ${first.message}${more}`, problems);
 }
 
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
+}
+
+/** The tail of a message that names only the first of several problems: " (and 2 more problems)". */
+export function moreProblems(count: number): string {
+  if (count <= 0) return '';
+  return ` (and ${count} more problem${count === 1 ? '' : 's'})`;
 }

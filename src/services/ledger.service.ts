@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, type ErrorCode, type FieldProblem, throwIfProblems } from '../domain/errors.js';
+import { DomainError, type ErrorCode, type FieldProblem, moreProblems, throwIfProblems } from '../domain/errors.js';
 import {
   availableMilli,
   type Balance,
@@ -450,7 +450,7 @@ function throwCoded(problems: CodedProblem[]): void {
   const first = problems[0]!;
   const details = problems.map(({ code: _code, ...problem }) => problem);
   const where = first.index === undefined ? '' : `movements[${first.index}].`;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+  const more = moreProblems(problems.length - 1);
   throw new DomainError(first.code, `${where}${first.field}: ${first.message}${more}`, details);
 }
 

@@ -62,7 +62,7 @@ describe('calculator routes', () => {
     expect(res.json()).toEqual({
       error: {
         code: 'LS_VALIDATION',
-        message: 'demand_mean: must not be negative (and 1 more problems)',
+        message: 'demand_mean: must not be negative (and 1 more problem)',
         details: [
           { field: 'demand_mean', message: 'must not be negative', value: -1 },
           { field: 'service_level', message: 'must be greater than 0 and less than 1', value: 1 },

@@ -5,7 +5,7 @@ import { CSV_KINDS } from '../../services/csv/csv-kind.js';
 import { contextOf } from '../app.js';
 import { errorResponses } from '../schemas/common.js';
 
-const KindParams = Type.Object({ kind: Type.Union(CSV_KINDS.map((k) => Type.Literal(k))) });
+const KindParams = Type.Object({ kind: Type.Enum([...CSV_KINDS]) });
 const ImportQuery = Type.Object({ dry_run: Type.Optional(Type.Boolean({ default: false })) });
 
 export async function csvRoutes(app: FastifyInstance): Promise<void> {

@@ -217,6 +217,14 @@ describeEachDialect('movement and stock routes', ({ database }) => {
     expect(bad.json().error.message).toContain('cursor');
   });
 
+  it('answers an unknown movement type filter with the allowed types', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/movements?type=teleport' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toBe(
+      'type: must be equal to one of the allowed values: receipt, issue, sale, adjustment, count, scrap, transfer',
+    );
+  });
+
   it('reads stock as of a past instant', async () => {
     const early = '2026-05-01T08:00:00Z';
     await post('/api/v1/movements', {

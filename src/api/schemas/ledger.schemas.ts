@@ -77,7 +77,7 @@ export const PostedMovement = Type.Object({
 export const MovementQuery = Type.Object({
   sku: Type.Optional(Code),
   location: Type.Optional(Code),
-  type: Type.Optional(Type.Union(MOVEMENT_TYPES.map((t) => Type.Literal(t)))),
+  type: Type.Optional(Type.Enum([...MOVEMENT_TYPES])),
   from: Type.Optional(Type.String({ maxLength: 40, description: 'occurred at or after (ISO 8601)' })),
   to: Type.Optional(Type.String({ maxLength: 40, description: 'occurred at or before (ISO 8601)' })),
   ...PageQuery,

@@ -1,4 +1,4 @@
-import { DomainError, type FieldProblem } from '../errors.js';
+import { DomainError, type FieldProblem, moreProblems } from '../errors.js';
 
 /**
  * A daily demand history as the forecasting methods read it: one number per day, oldest first, zero days included,
@@ -79,7 +79,7 @@ export function prepareDemandSeries(dailyDemand: DailyDemand, stockOutDays?: Sto
     }
   }
   if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+    const more = moreProblems(problems.length - 1);
     throw new DomainError('LS_VALIDATION', `${problems[0]!.field}: ${problems[0]!.message}${more}`, problems);
   }
   return { y, censored, n, observedDays, demandDays, minObserved };

@@ -1,4 +1,4 @@
-import { DomainError, type FieldProblem } from '../errors.js';
+import { DomainError, type FieldProblem, moreProblems } from '../errors.js';
 
 export type LeadTimeDemandInput = {
   /** d, mean demand per day, units/day. */
@@ -44,7 +44,7 @@ export function computeLeadTimeDemand(input: LeadTimeDemandInput): LeadTimeDeman
   check('lead_time_days', L);
   check('lead_time_sd_days', sL);
   if (problems.length > 0) {
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+    const more = moreProblems(problems.length - 1);
     throw new DomainError('LS_VALIDATION', `${problems[0]!.field}: ${problems[0]!.message}${more}`, problems);
   }
   return { mean: d * L, sd: Math.sqrt(L * sd * sd + d * d * sL * sL) };
