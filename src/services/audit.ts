@@ -1,7 +1,7 @@
 import type { Tx } from '../store/database.js';
 import type { ServiceContext } from './context.js';
 
-export type AuditAction = 'create' | 'update' | 'deactivate' | 'activate';
+export type AuditAction = 'create' | 'update' | 'deactivate' | 'activate' | 'delete';
 
 /** Appends one entry to the audit log in the caller's transaction: who, when, what, before and after. */
 export async function recordAudit(

@@ -34,8 +34,8 @@ export type ItemView = {
 };
 
 /**
- * `below_reorder_point` is accepted so clients can use it already; until reorder-point policies
- * exist no item is below one, so it lists nothing.
+ * `below_reorder_point`: active items with a policy whose reorder point s (`reorder_point`, or `manual`
+ * with one) is reached at some location: inventory position (on hand + on order − allocated) ≤ s.
  */
 export const ITEM_STATUSES = ['below_reorder_point', 'stock_out', 'in_stock', 'inactive'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
@@ -68,7 +68,6 @@ export async function listItems(database: Database, query: ItemQuery): Promise<P
   const limit = checkLimit(query.limit);
   const status = checkStatus(query.status);
   const afterSku = query.cursor === undefined ? undefined : String(decodeCursor(query.cursor, 1, 'cursor')[0]);
-  if (status === 'below_reorder_point') return { data: [], next_cursor: null };
   const rows = await readTransaction(database, (tx) =>
     listItemRows(tx, {
       ...(query.q !== undefined && { q: query.q }),

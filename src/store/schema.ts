@@ -12,6 +12,7 @@ export type Schema = {
   supplier_items: SupplierItemTable;
   movements: MovementTable;
   balances: BalanceTable;
+  policies: PolicyTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeyTable;
 };
@@ -109,6 +110,25 @@ export type BalanceTable = {
   on_hand_milli: number;
   allocated_milli: number;
   on_order_milli: number;
+  updated_at: number;
+};
+
+/** One replenishment policy per item × location; the columns of other kinds are null. */
+export type PolicyTable = {
+  item_id: number;
+  location_id: number;
+  kind: string;
+  /** s of `reorder_point`; the optional reorder point of `manual`. */
+  reorder_point_milli: number | null;
+  /** S of `reorder_point` and `periodic_review`. */
+  target_milli: number | null;
+  cards: number | null;
+  container_quantity_milli: number | null;
+  supplier_id: number | null;
+  review_days: number | null;
+  /** Local HH:MM of the site. */
+  review_time: string | null;
+  created_at: number;
   updated_at: number;
 };
 

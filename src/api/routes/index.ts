@@ -4,6 +4,7 @@ import { csvRoutes } from './csv.routes.js';
 import { itemRoutes } from './item.routes.js';
 import { locationRoutes } from './location.routes.js';
 import { movementRoutes } from './movement.routes.js';
+import { policyRoutes } from './policy.routes.js';
 import { stockRoutes } from './stock.routes.js';
 import { supplierRoutes } from './supplier.routes.js';
 import { supplierItemRoutes } from './supplier-item.routes.js';
@@ -18,4 +19,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(calcRoutes);
   await app.register(supplierRoutes);
   await app.register(supplierItemRoutes);
+  await app.register(policyRoutes);
 }

@@ -77,7 +77,7 @@ export const ItemQuery = Type.Object({
       ],
       {
         description:
-          'stock_out / in_stock: active items with no / some stock summed over all locations. below_reorder_point lists nothing until reorder-point policies exist.',
+          'stock_out / in_stock: active items with no / some stock summed over all locations. below_reorder_point: active items whose inventory position is at or below the reorder point of their policy at some location.',
       },
     ),
   ),

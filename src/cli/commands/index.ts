@@ -7,6 +7,7 @@ import { registerItemCommands } from './item.command.js';
 import { registerLocationCommands } from './location.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
+import { registerPolicyCommands } from './policy.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerSourceCommands } from './source.command.js';
 import { registerSupplierCommands } from './supplier.command.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerLocationCommands(program, deps);
   registerSupplierCommands(program, deps);
   registerSourceCommands(program, deps);
+  registerPolicyCommands(program, deps);
   registerMovementCommands(program, deps);
   registerCsvCommands(program, deps);
   registerDemoCommand(program, deps);

@@ -6,8 +6,12 @@ export type ItemRow = Selectable<ItemTable>;
 export type NewItemRow = Insertable<Omit<ItemTable, 'id'>>;
 export type ItemRowChange = Updateable<Omit<ItemTable, 'id' | 'sku' | 'created_at'>>;
 
-/** `stock_out` and `in_stock` look at on hand summed over every location; both mean active items only. */
-export type ItemStockStatus = 'stock_out' | 'in_stock' | 'inactive';
+/**
+ * `stock_out` and `in_stock` look at on hand summed over every location; `below_reorder_point` means a
+ * policy with a reorder point s (`reorder_point`, or `manual` with one) at some location where the
+ * inventory position (on hand + on order − allocated) is at or below s. All but `inactive` mean active items only.
+ */
+export type ItemStockStatus = 'stock_out' | 'in_stock' | 'inactive' | 'below_reorder_point';
 
 export type ItemRowFilter = {
   /** Case-insensitive substring of SKU or name. */
@@ -47,6 +51,14 @@ export async function listItemRows(tx: Tx, filter: ItemRowFilter): Promise<ItemR
   if (filter.status === 'stock_out' || filter.status === 'in_stock') {
     const onHand = sql<number>`coalesce((select sum(b.on_hand_milli) from balances b where b.item_id = items.id), 0)`;
     select = select.where('active', '=', 1).where(onHand, filter.status === 'stock_out' ? '<=' : '>', 0);
+  }
+  if (filter.status === 'below_reorder_point') {
+    select = select.where('active', '=', 1).where(
+      sql<boolean>`exists (select 1 from policies p
+        left join balances b on b.item_id = p.item_id and b.location_id = p.location_id
+        where p.item_id = items.id and p.kind in ('reorder_point', 'manual') and p.reorder_point_milli is not null
+          and coalesce(b.on_hand_milli + b.on_order_milli - b.allocated_milli, 0) <= p.reorder_point_milli)`,
+    );
   }
   if (filter.afterSku !== undefined) select = select.where('sku', '>', filter.afterSku);
   return select.orderBy('sku').limit(filter.limit).execute();

@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.js';
 import { foundationMigration } from './001-foundation.js';
 import { itemsLocationsMigration } from './002-items-locations.js';
 import { suppliersMigration } from './003-suppliers.js';
+import { policiesMigration } from './004-policies.js';
 
 /** All migrations in order. Names sort; never rename or edit one that has shipped. */
 export function listMigrations(dialect: Dialect): Record<string, Migration> {
@@ -10,6 +11,7 @@ export function listMigrations(dialect: Dialect): Record<string, Migration> {
     '001_foundation': foundationMigration(dialect),
     '002_items_locations': itemsLocationsMigration(dialect),
     '003_suppliers': suppliersMigration(dialect),
+    '004_policies': policiesMigration(dialect),
   };
 }
 

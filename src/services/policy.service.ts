@@ -1,0 +1,267 @@
+import { valueOrThrow } from '../domain/catalogue/field-readers.js';
+import { DomainError } from '../domain/errors.js';
+import { toQuantity } from '../domain/quantity.js';
+import {
+  formatPolicy,
+  POLICY_KINDS,
+  type PolicyKind,
+  parsePolicyInput,
+  type ReplenishmentPolicy,
+} from '../domain/replenishment/policy.js';
+import { type Database, readTransaction, type Tx } from '../store/database.js';
+import {
+  deletePolicyRow,
+  findPolicyRow,
+  listPolicyRows,
+  type PolicyRowWithBalance,
+  upsertPolicyRow,
+} from '../store/policy.repository.js';
+import { recordAudit } from './audit.js';
+import type { ServiceContext } from './context.js';
+import { idempotentWrite } from './idempotent-write.js';
+import { checkLimit, requireItemRow } from './item.service.js';
+import { requireLocationRow } from './location.service.js';
+import { decodeCursor, encodeCursor, type Page } from './pagination.js';
+import { requireSupplierRow } from './supplier.service.js';
+
+/**
+ * A policy as the API and the CLI show it: the contract fields of its kind (the names and values `PUT`
+ * accepts) plus the item, the location, the balance there and
+ * whether the inventory position is at or below the reorder point.
+ */
+export type PolicyView = {
+  sku: string;
+  location: string;
+  kind: PolicyKind;
+  [field: string]: unknown;
+  balance: { on_hand: number; allocated: number; on_order: number; inventory_position: number };
+  below_reorder_point: boolean;
+  created_at: string;
+  updated_at: string;
+};
+
+export type PolicyQuery = { sku?: string; location?: string; kind?: string; cursor?: string; limit?: number };
+
+const ENTITY = 'policy';
+
+/**
+ * Sets (creates or replaces) the policy of an item at a location. Validates every field with the
+ * domain parser; an unknown SKU, location or kanban supplier is refused naming its field; the
+ * change is audited as `SKU@LOCATION`. Setting the same policy again writes nothing.
+ */
+export async function setPolicy(
+  database: Database,
+  sku: string,
+  location: string,
+  raw: unknown,
+  ctx: ServiceContext,
+): Promise<PolicyView> {
+  return idempotentWrite(database, ctx, `PUT /policies/${sku}/${location}`, raw, async (tx) => {
+    const item = await requireItemRow(tx, sku);
+    const place = await requireLocationRow(tx, location, 'location');
+    const policy = valueOrThrow(parsePolicyInput(raw));
+    const supplierId =
+      policy.kind === 'kanban' && policy.supplier !== undefined
+        ? (await requireSupplierRow(tx, policy.supplier, 'supplier')).id
+        : null;
+    const before = await findPolicyRow(tx, item.id, place.id);
+    const beforeView = before ? auditView(before) : null;
+    const afterView = { sku: item.sku, location: place.code, ...formatPolicy(policy) };
+    if (before && JSON.stringify(beforeView) === JSON.stringify(afterView)) return toPolicyView(before);
+    await upsertPolicyRow(tx, {
+      item_id: item.id,
+      location_id: place.id,
+      ...columnsOf(policy),
+      supplier_id: supplierId,
+      created_at: before ? Number(before.created_at) : ctx.now,
+      updated_at: ctx.now,
+    });
+    await recordAudit(tx, ctx, {
+      entity: ENTITY,
+      entityKey: `${item.sku}@${place.code}`,
+      action: before ? 'update' : 'create',
+      before: beforeView,
+      after: afterView,
+    });
+    return toPolicyView(await requirePolicyRow(tx, item.id, place.id, sku, location));
+  });
+}
+
+/** The policy of an item at a location; LS_NOT_FOUND when it has none. */
+export async function getPolicy(database: Database, sku: string, location: string): Promise<PolicyView> {
+  return readTransaction(database, async (tx) => {
+    const item = await requireItemRow(tx, sku);
+    const place = await requireLocationRow(tx, location, 'location');
+    return toPolicyView(await requirePolicyRow(tx, item.id, place.id, sku, location));
+  });
+}
+
+/** Policies by SKU and location code, a page at a time, filtered by item, location or kind. */
+export async function listPolicies(database: Database, query: PolicyQuery): Promise<Page<PolicyView>> {
+  const limit = checkLimit(query.limit);
+  const kind = checkKind(query.kind);
+  const after =
+    query.cursor === undefined
+      ? undefined
+      : (([s, l]) => ({ sku: String(s), location: String(l) }))(decodeCursor(query.cursor, 2, 'cursor'));
+  const rows = await readTransaction(database, async (tx) => {
+    const itemId = query.sku === undefined ? undefined : (await requireItemRow(tx, query.sku)).id;
+    const locationId =
+      query.location === undefined ? undefined : (await requireLocationRow(tx, query.location, 'location')).id;
+    return listPolicyRows(tx, {
+      ...(itemId !== undefined && { itemId }),
+      ...(locationId !== undefined && { locationId }),
+      ...(kind !== undefined && { kind }),
+      ...(after !== undefined && { after }),
+      limit: limit + 1,
+    });
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toPolicyView),
+    next_cursor: rows.length > limit && last ? encodeCursor([last.sku, last.location_code]) : null,
+  };
+}
+
+/** Removes the policy of an item at a location (audited) and answers it as it was. */
+export async function removePolicy(
+  database: Database,
+  sku: string,
+  location: string,
+  ctx: ServiceContext,
+): Promise<PolicyView> {
+  return idempotentWrite(database, ctx, `DELETE /policies/${sku}/${location}`, null, async (tx) => {
+    const item = await requireItemRow(tx, sku);
+    const place = await requireLocationRow(tx, location, 'location');
+    const row = await requirePolicyRow(tx, item.id, place.id, sku, location);
+    await deletePolicyRow(tx, item.id, place.id);
+    await recordAudit(tx, ctx, {
+      entity: ENTITY,
+      entityKey: `${item.sku}@${place.code}`,
+      action: 'delete',
+      before: auditView(row),
+      after: null,
+    });
+    return toPolicyView(row);
+  });
+}
+
+async function requirePolicyRow(
+  tx: Tx,
+  itemId: number,
+  locationId: number,
+  sku: string,
+  location: string,
+): Promise<PolicyRowWithBalance> {
+  const row = await findPolicyRow(tx, itemId, locationId);
+  if (!row) {
+    throw new DomainError('LS_NOT_FOUND', `policy: ${sku} has no policy at ${location}`, [
+      { field: 'policy', message: 'none set for this item and location', value: `${sku}@${location}` },
+    ]);
+  }
+  return row;
+}
+
+function checkKind(kind: string | undefined): PolicyKind | undefined {
+  if (kind === undefined || (POLICY_KINDS as readonly string[]).includes(kind)) return kind as PolicyKind | undefined;
+  throw new DomainError('LS_VALIDATION', `kind: must be one of ${POLICY_KINDS.join(', ')}`, [
+    { field: 'kind', message: `must be one of ${POLICY_KINDS.join(', ')}`, value: kind },
+  ]);
+}
+
+function columnsOf(policy: ReplenishmentPolicy) {
+  const columns = {
+    kind: policy.kind,
+    reorder_point_milli: null as number | null,
+    target_milli: null as number | null,
+    cards: null as number | null,
+    container_quantity_milli: null as number | null,
+    review_days: null as number | null,
+    review_time: null as string | null,
+  };
+  switch (policy.kind) {
+    case 'reorder_point':
+      return { ...columns, reorder_point_milli: policy.reorderPointMilli, target_milli: policy.targetMilli };
+    case 'kanban':
+      return { ...columns, cards: policy.cards, container_quantity_milli: policy.containerQuantityMilli };
+    case 'periodic_review':
+      return {
+        ...columns,
+        review_days: policy.reviewDays,
+        review_time: policy.reviewTime,
+        target_milli: policy.targetMilli,
+      };
+    case 'make_to_order':
+      return columns;
+    case 'manual':
+      return { ...columns, reorder_point_milli: policy.reorderPointMilli ?? null };
+  }
+}
+
+const num = (value: number | string | null): number => Number(value ?? 0);
+
+export function policyFromRow(row: PolicyRowWithBalance): ReplenishmentPolicy {
+  switch (row.kind as PolicyKind) {
+    case 'reorder_point':
+      return {
+        kind: 'reorder_point',
+        reorderPointMilli: num(row.reorder_point_milli),
+        targetMilli: num(row.target_milli),
+      };
+    case 'kanban':
+      return {
+        kind: 'kanban',
+        cards: num(row.cards),
+        containerQuantityMilli: num(row.container_quantity_milli),
+        ...(row.supplier_code !== null && { supplier: row.supplier_code }),
+      };
+    case 'periodic_review':
+      return {
+        kind: 'periodic_review',
+        reviewDays: num(row.review_days),
+        reviewTime: row.review_time ?? '06:00',
+        targetMilli: num(row.target_milli),
+      };
+    case 'make_to_order':
+      return { kind: 'make_to_order' };
+    case 'manual':
+      return row.reorder_point_milli === null
+        ? { kind: 'manual' }
+        : { kind: 'manual', reorderPointMilli: num(row.reorder_point_milli) };
+  }
+}
+
+/** The reorder point s a position is compared with: `reorder_point` and `manual` with one; none otherwise. */
+export function reorderPointOf(policy: ReplenishmentPolicy): number | undefined {
+  if (policy.kind === 'reorder_point') return policy.reorderPointMilli;
+  if (policy.kind === 'manual') return policy.reorderPointMilli;
+  return undefined;
+}
+
+function auditView(row: PolicyRowWithBalance) {
+  return { sku: row.sku, location: row.location_code, ...formatPolicy(policyFromRow(row)) };
+}
+
+export function toPolicyView(row: PolicyRowWithBalance): PolicyView {
+  const policy = policyFromRow(row);
+  const onHand = num(row.on_hand_milli);
+  const allocated = num(row.allocated_milli);
+  const onOrder = num(row.on_order_milli);
+  const position = onHand + onOrder - allocated;
+  const s = reorderPointOf(policy);
+  return {
+    sku: row.sku,
+    location: row.location_code,
+    ...(formatPolicy(policy) as { kind: PolicyKind }),
+    balance: {
+      on_hand: toQuantity(onHand),
+      allocated: toQuantity(allocated),
+      on_order: toQuantity(onOrder),
+      inventory_position: toQuantity(position),
+    },
+    below_reorder_point: s !== undefined && position <= s,
+    created_at: new Date(Number(row.created_at)).toISOString(),
+    updated_at: new Date(Number(row.updated_at)).toISOString(),
+  };
+}
