@@ -1,3 +1,4 @@
+import type { PriceBreak } from '../domain/catalogue/supplier-item.js';
 import {
   CATEGORY_PREFIX,
   CATEGORY_QUOTAS,
@@ -56,8 +57,6 @@ export type DemoSupplier = {
   currency: 'EUR' | 'GBP' | 'USD';
   reliability: SupplierReliability;
 };
-
-export type PriceBreak = { minQuantityMilli: number; unitPriceMinor: number };
 
 export type DemoSupplierItem = {
   sku: string;

@@ -14,7 +14,7 @@ import { type Database, readTransaction, type Tx } from '../store/database.js';
 import { type AuditAction, type AuditEntry, listAudit, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
-import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type Page } from './pagination.js';
+import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './pagination.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** An item as the API and the CLI show it: snake_case, money in major units, instants as ISO strings. */
@@ -65,7 +65,7 @@ export async function getItem(database: Database, sku: string): Promise<ItemView
 
 /** Items by SKU, a page at a time, filtered by text, category, active flag or stock status. */
 export async function listItems(database: Database, query: ItemQuery): Promise<Page<ItemView>> {
-  const limit = checkLimit(query.limit);
+  const limit = checkPageLimit(query.limit);
   const status = checkStatus(query.status);
   const afterSku = query.cursor === undefined ? undefined : String(decodeCursor(query.cursor, 1, 'cursor')[0]);
   const rows = await readTransaction(database, (tx) =>
@@ -111,7 +111,7 @@ export async function activateItem(database: Database, sku: string, ctx: Service
 export async function listItemAudit(database: Database, sku: string, limit?: number): Promise<AuditEntry[]> {
   return readTransaction(database, async (tx) => {
     await requireItemRow(tx, sku);
-    return listAudit(tx, { entity: ENTITY, entityKey: sku, limit: checkLimit(limit) });
+    return listAudit(tx, { entity: ENTITY, entityKey: sku, limit: checkPageLimit(limit) });
   });
 }
 
@@ -234,14 +234,5 @@ function checkStatus(status: string | undefined): ItemStatus | undefined {
   if (status === undefined || (ITEM_STATUSES as readonly string[]).includes(status)) return status as ItemStatus;
   throw new DomainError('LS_VALIDATION', `status: must be one of ${ITEM_STATUSES.join(', ')}`, [
     { field: 'status', message: `must be one of ${ITEM_STATUSES.join(', ')}`, value: status },
-  ]);
-}
-
-/** A page size from 1 to 1000, 100 when not given. */
-export function checkLimit(limit: number | undefined): number {
-  if (limit === undefined) return 100;
-  if (Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE_SIZE) return limit;
-  throw new DomainError('LS_VALIDATION', `limit: must be a whole number from 1 to ${MAX_PAGE_SIZE}`, [
-    { field: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}`, value: limit },
   ]);
 }

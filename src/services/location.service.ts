@@ -22,8 +22,8 @@ import { type Database, readTransaction, type Tx } from '../store/database.js';
 import { type AuditAction, type AuditEntry, listAudit, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
-import { checkLimit } from './item.service.js';
-import { decodeCursor, encodeCursor, type Page } from './pagination.js';
+
+import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './pagination.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** A location as the API and the CLI show it; `time_zone` is the effective one (a bin's is its site's). */
@@ -64,7 +64,7 @@ export async function getLocation(database: Database, code: string): Promise<Loc
 
 /** Locations by code, a page at a time, filtered by text, kind, site or active flag. */
 export async function listLocations(database: Database, query: LocationQuery): Promise<Page<LocationView>> {
-  const limit = checkLimit(query.limit);
+  const limit = checkPageLimit(query.limit);
   if (query.kind !== undefined && query.kind !== 'site' && query.kind !== 'bin') {
     throw new DomainError('LS_VALIDATION', 'kind: must be site or bin', [
       { field: 'kind', message: 'must be site or bin', value: query.kind },
@@ -120,7 +120,7 @@ export async function activateLocation(database: Database, code: string, ctx: Se
 export async function listLocationAudit(database: Database, code: string, limit?: number): Promise<AuditEntry[]> {
   return readTransaction(database, async (tx) => {
     await requireLocationRow(tx, code);
-    return listAudit(tx, { entity: ENTITY, entityKey: code, limit: checkLimit(limit) });
+    return listAudit(tx, { entity: ENTITY, entityKey: code, limit: checkPageLimit(limit) });
   });
 }
 

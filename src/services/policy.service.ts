@@ -19,9 +19,9 @@ import {
 import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
-import { checkLimit, requireItemRow } from './item.service.js';
+import { requireItemRow } from './item.service.js';
 import { requireLocationRow } from './location.service.js';
-import { decodeCursor, encodeCursor, type Page } from './pagination.js';
+import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './pagination.js';
 import { requireSupplierRow } from './supplier.service.js';
 
 /**
@@ -98,7 +98,7 @@ export async function getPolicy(database: Database, sku: string, location: strin
 
 /** Policies by SKU and location code, a page at a time, filtered by item, location or kind. */
 export async function listPolicies(database: Database, query: PolicyQuery): Promise<Page<PolicyView>> {
-  const limit = checkLimit(query.limit);
+  const limit = checkPageLimit(query.limit);
   const kind = checkKind(query.kind);
   const after =
     query.cursor === undefined

@@ -25,8 +25,8 @@ import { type Database, readTransaction, type Tx } from '../store/database.js';
 import { type AuditAction, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
-import { decodeCursor, encodeCursor, type Page } from './pagination.js';
-import { checkPageLimit, requireSupplierRow, unknownSupplier } from './supplier.service.js';
+import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './pagination.js';
+import { requireSupplierRow, unknownSupplier } from './supplier.service.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** A supplier item as the API and the CLI show it: quantities and money as JSON numbers in the item's unit and major units. */

@@ -13,7 +13,7 @@ import { type Database, readTransaction, type Tx } from '../store/database.js';
 import { type AuditAction, type AuditEntry, listAudit, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
-import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, type Page } from './pagination.js';
+import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './pagination.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** A supplier as the API and the CLI show it: snake_case, money in major units, instants as ISO strings. */
@@ -189,15 +189,6 @@ export function toSupplierView(row: SupplierRow): SupplierView {
     created_at: new Date(Number(row.created_at)).toISOString(),
     updated_at: new Date(Number(row.updated_at)).toISOString(),
   };
-}
-
-/** A page size from 1 to 1000, 100 when not given. */
-export function checkPageLimit(limit: number | undefined): number {
-  if (limit === undefined) return 100;
-  if (Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE_SIZE) return limit;
-  throw new DomainError('LS_VALIDATION', `limit: must be a whole number from 1 to ${MAX_PAGE_SIZE}`, [
-    { field: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}`, value: limit },
-  ]);
 }
 
 function rowValuesOf(supplier: Supplier) {

@@ -214,6 +214,28 @@ export function effectiveLeadTimeDays(
 }
 
 /**
+ * The price break an order of `quantityMilli` reaches: the one with the largest minimum at or below
+ * the quantity (in any order of `priceBreaks`), else none and the list price (null when unknown).
+ *
+ * @example priceAtQuantity({ unitPriceMinor: 120, priceBreaks: [{ minQuantityMilli: 10000, unitPriceMinor: 110 }] }, 12000)
+ * // { unitPriceMinor: 110, priceBreak: { minQuantityMilli: 10000, unitPriceMinor: 110 } }
+ */
+export function priceAtQuantity(
+  pricing: { unitPriceMinor: number | null; priceBreaks: readonly PriceBreak[] },
+  quantityMilli: number,
+): { unitPriceMinor: number | null; priceBreak: PriceBreak | null } {
+  let chosen: PriceBreak | null = null;
+  for (const b of pricing.priceBreaks) {
+    if (quantityMilli >= b.minQuantityMilli && (chosen === null || b.minQuantityMilli > chosen.minQuantityMilli)) {
+      chosen = b;
+    }
+  }
+  return chosen === null
+    ? { unitPriceMinor: pricing.unitPriceMinor, priceBreak: null }
+    : { unitPriceMinor: chosen.unitPriceMinor, priceBreak: chosen };
+}
+
+/**
  * Unit price for an order of `quantityMilli`: the price of the largest price break whose minimum
  * the quantity reaches, else `unitPriceMinor` (null when no price is known).
  *
@@ -223,11 +245,7 @@ export function unitPriceForQuantity(
   supplierItem: Pick<SupplierItem, 'unitPriceMinor' | 'priceBreaks'>,
   quantityMilli: number,
 ): number | null {
-  let price = supplierItem.unitPriceMinor;
-  for (const b of supplierItem.priceBreaks) {
-    if (quantityMilli >= b.minQuantityMilli) price = b.unitPriceMinor;
-  }
-  return price;
+  return priceAtQuantity(supplierItem, quantityMilli).unitPriceMinor;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type PriceBreak, priceAtQuantity } from '../catalogue/supplier-item.js';
 import { formatMoney } from '../money.js';
 import { formatQuantity } from '../quantity.js';
 
@@ -9,8 +10,7 @@ export type OrderQuantityRules = {
   packSizeMilli?: number | null;
 };
 
-/** From `minQuantityMilli` ordered, each unit costs `unitPriceMinor` (minor units per whole unit). */
-export type PriceBreak = { minQuantityMilli: number; unitPriceMinor: number };
+export type { PriceBreak };
 
 /** A supplier item's prices; `SupplierItem` from the catalogue fits this shape. */
 export type SupplierPricing = OrderQuantityRules & {
@@ -70,15 +70,7 @@ export function unitPriceAt(
   quantityMilli: number,
   pricing: Pick<SupplierPricing, 'unitPriceMinor' | 'priceBreaks'>,
 ): { unitPriceMinor: number | null; priceBreak: PriceBreak | null } {
-  let chosen: PriceBreak | null = null;
-  for (const b of pricing.priceBreaks) {
-    if (quantityMilli >= b.minQuantityMilli && (chosen === null || b.minQuantityMilli > chosen.minQuantityMilli)) {
-      chosen = b;
-    }
-  }
-  return chosen === null
-    ? { unitPriceMinor: pricing.unitPriceMinor, priceBreak: null }
-    : { unitPriceMinor: chosen.unitPriceMinor, priceBreak: chosen };
+  return priceAtQuantity(pricing, quantityMilli);
 }
 
 /**
