@@ -1,20 +1,11 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { zoneOffsetMs } from '../domain/replenishment/local-time.js';
 
 /**
  * The offset of an IANA time zone from UTC at an instant, in minutes (Europe/Berlin in July: 120).
  * Uses the runtime's time-zone database; reads no clock.
  */
 export function zoneOffsetMinutes(timeZone: string, instantMs: number): number {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
-    formatters.set(timeZone, formatter);
-  }
-  const name = formatter.formatToParts(instantMs).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  if (!match) return 0;
-  const minutes = Number(match[2]) * 60 + Number(match[3]);
-  return match[1] === '-' ? -minutes : minutes;
+  return Math.round(zoneOffsetMs(timeZone, instantMs) / 60_000);
 }
 
 /**
