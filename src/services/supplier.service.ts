@@ -119,7 +119,7 @@ export async function insertSupplierWithin(tx: Tx, supplier: Supplier, ctx: Serv
     if (isUniqueViolation(error)) throw duplicateCode(supplier.code);
     throw error;
   }
-  const row = { id, ...values };
+  const row: SupplierRow = { id, ...values, auto_send: 0, order_days: null, consolidation_minutes: 0 };
   await recordAudit(tx, ctx, {
     entity: ENTITY,
     entityKey: supplier.code,

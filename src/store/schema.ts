@@ -13,6 +13,14 @@ export type Schema = {
   movements: MovementTable;
   balances: BalanceTable;
   policies: PolicyTable;
+  purchase_orders: PurchaseOrderTable;
+  purchase_order_lines: PurchaseOrderLineTable;
+  purchase_order_receipts: PurchaseOrderReceiptTable;
+  supplier_item_prices: SupplierItemPriceTable;
+  review_items: ReviewItemTable;
+  kanban_loops: KanbanLoopTable;
+  kanban_cards: KanbanCardTable;
+  outbox_events: OutboxEventTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeyTable;
 };
@@ -61,6 +69,12 @@ export type SupplierTable = {
   active: Flag;
   created_at: number;
   updated_at: number;
+  /** Send a draft purchase order without a person once its consolidation window has passed. */
+  auto_send: Generated<Flag>;
+  /** Comma-separated ISO weekdays (1 = Monday … 7 = Sunday) on which orders go out; null = any day. */
+  order_days: string | null;
+  /** How long a draft collects lines before it may be sent automatically. */
+  consolidation_minutes: Generated<number>;
 };
 
 export type SupplierItemTable = {
@@ -128,8 +142,146 @@ export type PolicyTable = {
   review_days: number | null;
   /** Local HH:MM of the site. */
   review_time: string | null;
+  /** Local date of the first periodic review; reviews fall every `review_days` after it. */
+  review_anchor_date: string | null;
+  /** The next periodic review not yet carried out (claimed by compare-and-set, so it runs exactly once). */
+  next_review_at: number | null;
   created_at: number;
   updated_at: number;
+};
+
+export type PurchaseOrderStatus =
+  | 'draft'
+  | 'sent'
+  | 'confirmed'
+  | 'partly_received'
+  | 'received'
+  | 'closed'
+  | 'cancelled';
+
+export type PurchaseOrderTable = {
+  id: Generated<number>;
+  supplier_id: number;
+  status: PurchaseOrderStatus;
+  /** 1 on the one draft per supplier that the trigger adds lines to (a unique partial index). */
+  collecting: Flag;
+  currency: string;
+  note: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+  confirmed_at: number | null;
+  /** The supplier's promised delivery date, YYYY-MM-DD. */
+  promised_date: string | null;
+  received_at: number | null;
+  closed_at: number | null;
+  cancelled_at: number | null;
+  cancel_reason: string | null;
+  emailed_at: number | null;
+};
+
+export type PurchaseOrderLineTable = {
+  id: Generated<number>;
+  purchase_order_id: number;
+  item_id: number;
+  location_id: number;
+  supplier_item_id: number | null;
+  quantity_milli: number;
+  received_milli: Generated<number>;
+  rejected_milli: Generated<number>;
+  unit_price_minor: number | null;
+  currency: string;
+  /** How the price was chosen: list_price | break_reached | raised_to_break | contract | no_price. */
+  price_rule: string | null;
+  price_note: string | null;
+  /** What drafted the line: reorder_point | periodic_review | kanban | make_to_order | manual. */
+  origin: string;
+  trigger_note: string | null;
+  /** The supplier item's lead time when drafted, days. */
+  lead_time_days: number | null;
+  expected_date: string | null;
+  first_received_at: number | null;
+  received_at: number | null;
+  /** Sent → fully received, days (fractional). */
+  actual_lead_time_days: number | null;
+  on_time: Flag | null;
+  in_full: Flag | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type PurchaseOrderReceiptTable = {
+  id: Generated<number>;
+  purchase_order_line_id: number;
+  received_milli: number;
+  rejected_milli: number;
+  reject_reason: string | null;
+  movement_id: number | null;
+  actor: string;
+  received_at: number;
+};
+
+export type SupplierItemPriceTable = {
+  id: Generated<number>;
+  supplier_item_id: number;
+  /** `contract` (valid_from … valid_to) or `purchase` (paid on a purchase order line). */
+  kind: string;
+  unit_price_minor: number;
+  currency: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  purchase_order_line_id: number | null;
+  recorded_at: number;
+};
+
+export type ReviewItemTable = {
+  id: Generated<number>;
+  item_id: number;
+  location_id: number | null;
+  reason: string;
+  message: string;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+};
+
+export type KanbanCardState = 'full' | 'empty' | 'ordered' | 'in_transit';
+
+export type KanbanLoopTable = {
+  id: Generated<number>;
+  item_id: number;
+  location_id: number;
+  supplier_id: number | null;
+  cards: number;
+  container_quantity_milli: number;
+  active: Flag;
+  created_at: number;
+  updated_at: number;
+};
+
+export type KanbanCardTable = {
+  /** Stable and unguessable: printed on the label and in its QR code. */
+  id: string;
+  loop_id: number;
+  number: number;
+  state: KanbanCardState;
+  purchase_order_line_id: number | null;
+  active: Flag;
+  signalled_at: number | null;
+  signalled_by: string | null;
+  updated_at: number;
+};
+
+export type OutboxEventTable = {
+  id: Generated<number>;
+  type: string;
+  /** What the event is about, e.g. `BOLT-M8X40@WS` or `PO-12`, for filtering. */
+  subject: string | null;
+  /** JSON. */
+  payload: string;
+  created_at: number;
 };
 
 export type AuditLogTable = {

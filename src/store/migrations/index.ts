@@ -4,6 +4,7 @@ import { foundationMigration } from './001-foundation.js';
 import { itemsLocationsMigration } from './002-items-locations.js';
 import { suppliersMigration } from './003-suppliers.js';
 import { policiesMigration } from './004-policies.js';
+import { purchasingMigration } from './005-purchasing.js';
 
 /** All migrations in order. Names sort; never rename or edit one that has shipped. */
 export function listMigrations(dialect: Dialect): Record<string, Migration> {
@@ -12,6 +13,7 @@ export function listMigrations(dialect: Dialect): Record<string, Migration> {
     '002_items_locations': itemsLocationsMigration(dialect),
     '003_suppliers': suppliersMigration(dialect),
     '004_policies': policiesMigration(dialect),
+    '005_purchasing': purchasingMigration(dialect),
   };
 }
 
