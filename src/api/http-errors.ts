@@ -14,6 +14,7 @@ export function statusOf(code: ErrorCode): number {
     case 'LS_UNKNOWN_SUPPLIER':
     case 'LS_UNKNOWN_SUPPLIER_ITEM':
     case 'LS_UNKNOWN_MOVEMENT':
+    case 'LS_UNKNOWN_PURCHASE_ORDER':
     case 'LS_NOT_FOUND':
       return 404;
     case 'LS_DUPLICATE':
@@ -21,7 +22,10 @@ export function statusOf(code: ErrorCode): number {
     case 'LS_NEGATIVE_STOCK':
     case 'LS_ALREADY_REVERSED':
     case 'LS_IDEMPOTENCY_CONFLICT':
+    case 'LS_INVALID_STATE':
       return 409;
+    case 'LS_OVER_RECEIPT':
+      return 422;
     case 'LS_BATCH_TOO_LARGE':
       return 413;
   }
