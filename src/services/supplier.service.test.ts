@@ -34,6 +34,9 @@ describeEachDialect('supplier service', ({ database }) => {
       ordering_cost: 25,
       currency: 'EUR',
       active: true,
+      auto_send: false,
+      order_days: null,
+      consolidation_minutes: 0,
       created_at: '2026-03-01T09:00:00.000Z',
       updated_at: '2026-03-01T09:00:00.000Z',
     });
@@ -114,6 +117,60 @@ describeEachDialect('supplier service', ({ database }) => {
       'ordering_cost',
     ]);
     expect(await getSupplier(database(), 'ACME')).toMatchObject({ code: 'ACME', lead_time_days: 5, ordering_cost: 25 });
+  });
+
+  it('stores ordering settings, shows order days as names and audits a change of them', async () => {
+    const created = await createSupplier(
+      database(),
+      { ...acme, auto_send: true, order_days: ['thu', 2], consolidation_minutes: 120 },
+      ctx(),
+    );
+    expect(created).toMatchObject({ auto_send: true, order_days: ['tue', 'thu'], consolidation_minutes: 120 });
+    const stored = await database()
+      .db.selectFrom('suppliers')
+      .select(['auto_send', 'order_days', 'consolidation_minutes'])
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ auto_send: 1, order_days: '2,4', consolidation_minutes: 120 });
+
+    const updated = await updateSupplier(database(), 'ACME', { order_days: null, auto_send: false }, ctx(t0 + 1000));
+    expect(updated).toMatchObject({ auto_send: false, order_days: null, consolidation_minutes: 120 });
+    const [change] = await listSupplierAudit(database(), 'ACME');
+    expect(change).toMatchObject({
+      action: 'update',
+      before: { auto_send: true, order_days: ['tue', 'thu'] },
+      after: { auto_send: false, order_days: null },
+    });
+
+    // The same days in another order and spelling are no change.
+    await updateSupplier(database(), 'ACME', { order_days: ['MON'] }, ctx(t0 + 2000));
+    await updateSupplier(database(), 'ACME', { order_days: [1] }, ctx(t0 + 3000));
+    expect((await listSupplierAudit(database(), 'ACME')).map((e) => e.action)).toEqual(['update', 'update', 'create']);
+  });
+
+  it('refuses bad ordering settings, naming each field, and changes nothing', async () => {
+    await createSupplier(database(), { ...acme, order_days: ['fri'] }, ctx());
+    const error = await updateSupplier(
+      database(),
+      'ACME',
+      { auto_send: 'yes', order_days: [], consolidation_minutes: 10_081 },
+      ctx(t0 + 1000),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'LS_VALIDATION' });
+    expect((error as { details: Array<{ field: string }> }).details.map((d) => d.field)).toEqual([
+      'auto_send',
+      'order_days',
+      'consolidation_minutes',
+    ]);
+    await expect(
+      createSupplier(database(), { code: 'B', name: 'B', order_days: ['someday'] }, ctx()),
+    ).rejects.toMatchObject({ code: 'LS_VALIDATION', message: expect.stringContaining('order_days') });
+    expect(await getSupplier(database(), 'ACME')).toMatchObject({
+      auto_send: false,
+      order_days: ['fri'],
+      consolidation_minutes: 0,
+      updated_at: '2026-03-01T09:00:00.000Z',
+    });
+    expect((await listSuppliers(database(), {})).data).toHaveLength(1);
   });
 
   it('lists suppliers by code a page at a time and filters by text and active flag', async () => {

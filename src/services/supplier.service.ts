@@ -1,5 +1,11 @@
 import { valueOrThrow } from '../domain/catalogue/field-readers.js';
-import { applySupplierPatch, isSameSupplier, parseSupplierInput, type Supplier } from '../domain/catalogue/supplier.js';
+import {
+  applySupplierPatch,
+  isSameSupplier,
+  orderDayNames,
+  parseSupplierInput,
+  type Supplier,
+} from '../domain/catalogue/supplier.js';
 import { DomainError } from '../domain/errors.js';
 import { toMoney } from '../domain/money.js';
 import {
@@ -25,6 +31,10 @@ export type SupplierView = {
   ordering_cost: number | null;
   currency: string;
   active: boolean;
+  auto_send: boolean;
+  /** Weekday names on which orders go out (`['tue', 'thu']`); null = any day. */
+  order_days: string[] | null;
+  consolidation_minutes: number;
   created_at: string;
   updated_at: string;
 };
@@ -119,7 +129,7 @@ export async function insertSupplierWithin(tx: Tx, supplier: Supplier, ctx: Serv
     if (isUniqueViolation(error)) throw duplicateCode(supplier.code);
     throw error;
   }
-  const row: SupplierRow = { id, ...values, auto_send: 0, order_days: null, consolidation_minutes: 0 };
+  const row: SupplierRow = { id, ...values };
   await recordAudit(tx, ctx, {
     entity: ENTITY,
     entityKey: supplier.code,
@@ -174,6 +184,9 @@ export function supplierFromRow(row: SupplierRow): Supplier {
     orderingCostMinor: row.ordering_cost_minor === null ? null : Number(row.ordering_cost_minor),
     currency: row.currency,
     active: row.active === 1,
+    autoSend: row.auto_send === 1,
+    orderDays: decodeOrderDays(row.order_days),
+    consolidationMinutes: Number(row.consolidation_minutes),
   };
 }
 
@@ -186,6 +199,9 @@ export function toSupplierView(row: SupplierRow): SupplierView {
     ordering_cost: row.ordering_cost_minor === null ? null : toMoney(Number(row.ordering_cost_minor), row.currency),
     currency: row.currency,
     active: row.active === 1,
+    auto_send: row.auto_send === 1,
+    order_days: orderDayNames(decodeOrderDays(row.order_days)),
+    consolidation_minutes: Number(row.consolidation_minutes),
     created_at: new Date(Number(row.created_at)).toISOString(),
     updated_at: new Date(Number(row.updated_at)).toISOString(),
   };
@@ -200,7 +216,20 @@ function rowValuesOf(supplier: Supplier) {
     ordering_cost_minor: supplier.orderingCostMinor,
     currency: supplier.currency,
     active: supplier.active ? (1 as const) : (0 as const),
+    auto_send: supplier.autoSend ? (1 as const) : (0 as const),
+    order_days: supplier.orderDays === null ? null : supplier.orderDays.join(','),
+    consolidation_minutes: supplier.consolidationMinutes,
   };
+}
+
+/** `suppliers.order_days` ("2,4") as ISO weekday numbers; null, empty or unreadable is any day. */
+export function decodeOrderDays(stored: string | null): number[] | null {
+  if (stored === null) return null;
+  const days = stored
+    .split(',')
+    .map(Number)
+    .filter((day) => Number.isInteger(day) && day >= 1 && day <= 7);
+  return days.length === 0 ? null : days;
 }
 
 function duplicateCode(code: string): DomainError {

@@ -40,6 +40,9 @@ describeEachDialect('supplier routes', ({ database }) => {
       ...acme,
       currency: 'EUR',
       active: true,
+      auto_send: false,
+      order_days: null,
+      consolidation_minutes: 0,
       created_at: '2026-06-01T12:00:00.000Z',
       updated_at: '2026-06-01T12:00:00.000Z',
     });
@@ -56,6 +59,25 @@ describeEachDialect('supplier routes', ({ database }) => {
     expect((await get('/api/v1/suppliers?active=false')).json().data).toHaveLength(1);
     expect((await get('/api/v1/suppliers?active=true')).json().data).toHaveLength(0);
     expect((await send('POST', '/api/v1/suppliers/ACME/activate')).json().active).toBe(true);
+  });
+
+  it('takes ordering settings on create and update and answers order days as weekday names', async () => {
+    const created = await send('POST', '/api/v1/suppliers', {
+      ...acme,
+      auto_send: true,
+      order_days: ['Thu', 'tue'],
+      consolidation_minutes: 240,
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ auto_send: true, order_days: ['tue', 'thu'], consolidation_minutes: 240 });
+    const patched = await send('PATCH', '/api/v1/suppliers/ACME', { order_days: [1, 5], consolidation_minutes: 0 });
+    expect(patched.json()).toMatchObject({ auto_send: true, order_days: ['mon', 'fri'], consolidation_minutes: 0 });
+    const anyDay = await send('PATCH', '/api/v1/suppliers/ACME', { order_days: null });
+    expect(anyDay.json().order_days).toBeNull();
+    expect((await get('/api/v1/suppliers/ACME/audit')).json().data[0]).toMatchObject({
+      before: { order_days: ['mon', 'fri'] },
+      after: { order_days: null },
+    });
   });
 
   it('answers the audit trail of a supplier newest first', async () => {
@@ -154,6 +176,16 @@ describeEachDialect('supplier routes', ({ database }) => {
     ['a string ordering cost', { ...acme, ordering_cost: '25' }, 'ordering_cost'],
     ['a lower-case currency', { ...acme, currency: 'eur' }, 'currency'],
     ['a string active flag', { ...acme, active: 'yes' }, 'active'],
+    ['a string auto_send flag', { ...acme, auto_send: 'true' }, 'auto_send'],
+    ['an empty list of order days', { ...acme, order_days: [] }, 'order_days'],
+    ['order days as one text', { ...acme, order_days: 'tue,thu' }, 'order_days'],
+    ['an unknown weekday', { ...acme, order_days: ['tue', 'thursday-ish'] }, 'order_days'],
+    ['weekday 8', { ...acme, order_days: [8] }, 'order_days'],
+    ['a weekday twice', { ...acme, order_days: ['tue', 2] }, 'order_days'],
+    ['a million order days', { ...acme, order_days: Array(1_000_000).fill('mon') }, 'order_days'],
+    ['a negative consolidation window', { ...acme, consolidation_minutes: -1 }, 'consolidation_minutes'],
+    ['a consolidation window over a week', { ...acme, consolidation_minutes: 10_081 }, 'consolidation_minutes'],
+    ['a fractional consolidation window', { ...acme, consolidation_minutes: 0.5 }, 'consolidation_minutes'],
     ['an unknown field', { ...acme, phone: '123' }, 'phone'],
     ['an array body', [acme], 'body'],
   ];
@@ -177,6 +209,9 @@ describeEachDialect('supplier routes', ({ database }) => {
     ['a negative ordering cost', { ordering_cost: -0.01 }, 'ordering_cost'],
     ['a currency the cost cannot be written in', { currency: 'JPY', ordering_cost: 25.5 }, 'ordering_cost'],
     ['a numeric currency', { currency: 978 }, 'currency'],
+    ['an empty list of order days', { order_days: [] }, 'order_days'],
+    ['a null consolidation window', { consolidation_minutes: null }, 'consolidation_minutes'],
+    ['a null auto_send flag', { auto_send: null }, 'auto_send'],
   ];
   for (const [what, body, field] of badPatches) {
     it(`answers an update with ${what} with a 4xx naming ${field} and changes nothing`, async () => {

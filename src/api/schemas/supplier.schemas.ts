@@ -1,5 +1,10 @@
 import { Type } from 'typebox';
-import { MAX_EMAIL_LENGTH, MAX_LEAD_TIME_DAYS } from '../../domain/catalogue/supplier.js';
+import {
+  MAX_CONSOLIDATION_MINUTES,
+  MAX_EMAIL_LENGTH,
+  MAX_LEAD_TIME_DAYS,
+  WEEKDAY_NAMES,
+} from '../../domain/catalogue/supplier.js';
 import { MAX_PRICE_BREAKS, MAX_RANK, MAX_SUPPLIER_SKU_LENGTH } from '../../domain/catalogue/supplier-item.js';
 import { Code, Nullable, PageQuery, Quantity } from './common.js';
 
@@ -10,6 +15,7 @@ const Money = Type.Number({
   description: 'Major units (12.5 EUR); no more decimals than the currency has',
 });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' });
+const WeekdayName = Type.Union(WEEKDAY_NAMES.map((name) => Type.Literal(name)));
 
 export const Supplier = Type.Object(
   {
@@ -20,6 +26,11 @@ export const Supplier = Type.Object(
     ordering_cost: Nullable(Type.Number({ description: 'Cost of placing one order, in major units of currency' })),
     currency: Type.String({ description: 'ISO 4217' }),
     active: Type.Boolean(),
+    auto_send: Type.Boolean({ description: 'Drafts go out without a person once the consolidation window has passed' }),
+    order_days: Nullable(
+      Type.Array(WeekdayName, { description: 'Weekdays on which orders go out, Monday first; null = any day' }),
+    ),
+    consolidation_minutes: Type.Integer({ description: 'How long a new draft collects further lines, minutes' }),
     created_at: Instant,
     updated_at: Instant,
   },
@@ -33,6 +44,24 @@ const supplierFields = {
   ordering_cost: Type.Optional(Nullable({ ...Money, description: 'Cost of placing one order, major units' })),
   currency: Type.Optional({ ...Currency, description: 'ISO 4217; default EUR' }),
   active: Type.Optional(Type.Boolean({ description: 'default true' })),
+  auto_send: Type.Optional(Type.Boolean({ description: 'Send drafts without a person; default false' })),
+  order_days: Type.Optional(
+    Nullable(
+      Type.Array(Type.Union([Type.String(), Type.Integer({ minimum: 1, maximum: 7 })]), {
+        minItems: 1,
+        maxItems: 7,
+        description:
+          'Weekdays on which orders go out: names mon … sun (any case) or ISO numbers 1 (Monday) … 7 (Sunday), each once, e.g. ["tue", "thu"]; null (default) = any day; [] is refused',
+      }),
+    ),
+  ),
+  consolidation_minutes: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: MAX_CONSOLIDATION_MINUTES,
+      description: 'How long a new draft collects further lines before it may be sent, 0 (default) … 10080 (a week)',
+    }),
+  ),
 };
 
 export const SupplierInput = Type.Object(
@@ -49,6 +78,9 @@ export const SupplierPatch = Type.Object(
     ordering_cost: supplierFields.ordering_cost,
     currency: supplierFields.currency,
     active: supplierFields.active,
+    auto_send: supplierFields.auto_send,
+    order_days: supplierFields.order_days,
+    consolidation_minutes: supplierFields.consolidation_minutes,
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -102,6 +102,58 @@ describe('leanstock supplier and leanstock source', () => {
     expect(unknown.stderr).toContain('LS_UNKNOWN_SUPPLIER');
   });
 
+  it('sets and changes the ordering settings of a supplier', async () => {
+    const added = await cli(
+      'supplier',
+      'add',
+      'ACME',
+      'Acme Fasteners',
+      '--auto-send',
+      '--order-days',
+      'Thu,tue',
+      '--consolidation-minutes',
+      '90',
+    );
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.stdout).toMatch(/order days\s+tue, thu/);
+    expect(added.stdout).toMatch(/consolidation\s+90 min/);
+    expect(added.stdout).toMatch(/auto send\s+yes/);
+
+    const updated = await cli('supplier', 'update', 'ACME', '--no-auto-send', '--order-days', 'any', '--json');
+    expect(JSON.parse(updated.stdout)).toMatchObject({ auto_send: false, order_days: null, consolidation_minutes: 90 });
+    const again = await cli('supplier', 'update', 'ACME', '--order-days', '1,5', '--consolidation-minutes', '0');
+    expect(again.stdout).toMatch(/order days\s+mon, fri/);
+    expect(JSON.parse((await cli('supplier', 'show', 'ACME', '--json')).stdout)).toMatchObject({
+      auto_send: false,
+      order_days: ['mon', 'fri'],
+      consolidation_minutes: 0,
+    });
+    const plain = await cli('supplier', 'add', 'PLAIN', 'Plain Supplier');
+    expect(plain.stdout).toMatch(/order days\s+any day/);
+    expect(plain.stdout).toMatch(/auto send\s+no/);
+  });
+
+  it('refuses bad ordering settings naming each field and changes nothing', async () => {
+    await cli('supplier', 'add', 'ACME', 'Acme Fasteners', '--order-days', 'fri');
+    const bad = await cli(
+      'supplier',
+      'update',
+      'ACME',
+      '--order-days',
+      'tue,someday',
+      '--consolidation-minutes',
+      'soon',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('order_days: entry 2 is not one of the weekday names');
+    expect(bad.stderr).toContain('consolidation_minutes: must be a whole number of minutes from 0 to 10080');
+    const week = await cli('supplier', 'add', 'B', 'Beta', '--consolidation-minutes', '10081');
+    expect(week.stderr).toContain('consolidation_minutes');
+    expect(JSON.parse((await cli('supplier', 'list', '--json')).stdout).data).toMatchObject([
+      { code: 'ACME', order_days: ['fri'], consolidation_minutes: 0 },
+    ]);
+  });
+
   it('adds sources to an item and lists them preferred first', async () => {
     await cli('supplier', 'add', 'ACME', 'Acme Fasteners', '--lead-time-days', '5');
     await cli('supplier', 'add', 'LOCAL', 'Local Hardware', '--lead-time-days', '1');

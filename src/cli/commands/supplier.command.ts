@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { orderDaysFromText } from '../../domain/catalogue/supplier.js';
 import type { AuditEntry } from '../../services/audit.js';
 import type { ServiceContext } from '../../services/context.js';
 import {
@@ -24,24 +25,38 @@ type SupplierFieldOptions = {
   leadTimeDays?: string;
   orderingCost?: string;
   currency?: string;
+  autoSend?: boolean;
+  orderDays?: string;
+  consolidationMinutes?: string;
   key?: string;
   db?: string;
   json?: boolean;
 };
 
+/** The ordering settings, the same on `add` and `update`. */
+function withOrderingOptions(command: Command): Command {
+  return command
+    .option('--auto-send', 'send drafts without a person once the consolidation window has passed')
+    .option('--no-auto-send', 'drafts wait for a person to send them (the default)')
+    .option('--order-days <days>', 'weekdays on which orders go out, e.g. tue,thu; "any" or "" for any day')
+    .option('--consolidation-minutes <n>', 'how long a new draft collects further lines, 0-10080');
+}
+
 export function registerSupplierCommands(program: Command, deps: CliDeps): void {
   const supplier = program.command('supplier').description('Suppliers: add, show, list, update, deactivate, activate');
   const context = (key?: string): ServiceContext => ({ actor: cliActor(deps), now: deps.now(), idempotencyKey: key });
 
-  supplier
-    .command('add <code> <name>')
-    .description(
-      'Add a supplier, e.g. leanstock supplier add ACME "Acme Fasteners" --lead-time-days 5 --ordering-cost 25',
-    )
-    .option('--email <address>', 'where purchase orders go')
-    .option('--lead-time-days <days>', 'default lead time of its items, 0-3650')
-    .option('--ordering-cost <amount>', 'cost of placing one order, in major units, e.g. 25')
-    .option('--currency <code>', 'ISO 4217 code', 'EUR')
+  withOrderingOptions(
+    supplier
+      .command('add <code> <name>')
+      .description(
+        'Add a supplier, e.g. leanstock supplier add ACME "Acme Fasteners" --lead-time-days 5 --ordering-cost 25 --order-days tue,thu',
+      )
+      .option('--email <address>', 'where purchase orders go')
+      .option('--lead-time-days <days>', 'default lead time of its items, 0-3650')
+      .option('--ordering-cost <amount>', 'cost of placing one order, in major units, e.g. 25')
+      .option('--currency <code>', 'ISO 4217 code', 'EUR'),
+  )
     .option('--inactive', 'add it deactivated')
     .option('--key <idempotency-key>', 'adding twice with the same key adds once')
     .option(...dbOption)
@@ -133,14 +148,16 @@ export function registerSupplierCommands(program: Command, deps: CliDeps): void 
       },
     );
 
-  supplier
-    .command('update <code>')
-    .description('Change the given fields; an empty value ("") clears e-mail, lead time or ordering cost')
-    .option('--name <name>')
-    .option('--email <address>')
-    .option('--lead-time-days <days>')
-    .option('--ordering-cost <amount>')
-    .option('--currency <code>')
+  withOrderingOptions(
+    supplier
+      .command('update <code>')
+      .description('Change the given fields; an empty value ("") clears e-mail, lead time, ordering cost or order days')
+      .option('--name <name>')
+      .option('--email <address>')
+      .option('--lead-time-days <days>')
+      .option('--ordering-cost <amount>')
+      .option('--currency <code>'),
+  )
     .option('--key <idempotency-key>', 'updating twice with the same key updates once')
     .option(...dbOption)
     .option(...jsonOption)
@@ -175,6 +192,11 @@ function fieldsOf(options: SupplierFieldOptions): Record<string, unknown> {
     ...(options.leadTimeDays !== undefined && { lead_time_days: numberArgument(options.leadTimeDays) }),
     ...(options.orderingCost !== undefined && { ordering_cost: numberArgument(options.orderingCost) }),
     ...(options.currency !== undefined && { currency: options.currency }),
+    ...(options.autoSend !== undefined && { auto_send: options.autoSend }),
+    ...(options.orderDays !== undefined && { order_days: orderDaysFromText(options.orderDays) }),
+    ...(options.consolidationMinutes !== undefined && {
+      consolidation_minutes: numberArgument(options.consolidationMinutes),
+    }),
   };
 }
 
@@ -187,6 +209,9 @@ function describeSupplier(supplier: SupplierView): string {
     ['ordering cost', supplier.ordering_cost === null ? '-' : `${supplier.ordering_cost} ${supplier.currency}`],
     ['currency', supplier.currency],
     ['active', supplier.active ? 'yes' : 'no'],
+    ['order days', supplier.order_days === null ? 'any day' : supplier.order_days.join(', ')],
+    ['consolidation', `${supplier.consolidation_minutes} min`],
+    ['auto send', supplier.auto_send ? 'yes' : 'no'],
     ['updated', supplier.updated_at],
   ]);
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applySupplierPatch, parseSupplierInput, type Supplier } from './supplier.js';
+import {
+  applySupplierPatch,
+  isSameSupplier,
+  orderDayNames,
+  orderDaysFromText,
+  parseSupplierInput,
+  type Supplier,
+} from './supplier.js';
 
 const acme: Supplier = {
   code: 'ACME',
@@ -9,6 +16,9 @@ const acme: Supplier = {
   orderingCostMinor: 2500,
   currency: 'EUR',
   active: true,
+  autoSend: false,
+  orderDays: null,
+  consolidationMinutes: 0,
 };
 
 const problemFields = (result: { ok: boolean; problems?: Array<{ field: string }> }) =>
@@ -26,6 +36,9 @@ describe('parseSupplierInput', () => {
         orderingCostMinor: 2550,
         currency: 'EUR',
         active: true,
+        autoSend: false,
+        orderDays: null,
+        consolidationMinutes: 0,
       },
     });
   });
@@ -51,12 +64,27 @@ describe('parseSupplierInput', () => {
         ordering_cost: -1,
         currency: 'euro',
         active: 'yes',
+        auto_send: 'no',
+        order_days: 'tue,thu',
+        consolidation_minutes: 30.5,
         colour: 'red',
       },
       'create',
     );
     expect(problemFields(result).sort()).toEqual(
-      ['active', 'code', 'colour', 'currency', 'email', 'lead_time_days', 'name', 'ordering_cost'].sort(),
+      [
+        'active',
+        'auto_send',
+        'code',
+        'colour',
+        'consolidation_minutes',
+        'currency',
+        'email',
+        'lead_time_days',
+        'name',
+        'order_days',
+        'ordering_cost',
+      ].sort(),
     );
   });
 
@@ -119,6 +147,66 @@ describe('parseSupplierInput', () => {
       leadTimeDays: 9,
       email: null,
     });
+  });
+
+  it('reads order days as names in any case or ISO numbers, ascending, and answers them as names', () => {
+    const result = parseSupplierInput(
+      { code: 'A', name: 'A', auto_send: true, order_days: ['THU', 2, 'mon'], consolidation_minutes: 90 },
+      'create',
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      value: { autoSend: true, orderDays: [1, 2, 4], consolidationMinutes: 90 },
+    });
+    expect(orderDayNames([1, 2, 4])).toEqual(['mon', 'tue', 'thu']);
+    expect(orderDayNames(null)).toBeNull();
+    expect(parseSupplierInput({ order_days: null }, 'update', { ...acme, orderDays: [2] })).toEqual({
+      ok: true,
+      value: { orderDays: null },
+    });
+  });
+
+  it('refuses an empty list of order days and points to null for any day', () => {
+    const result = parseSupplierInput({ code: 'A', name: 'A', order_days: [] }, 'create');
+    expect(problemFields(result)).toEqual(['order_days']);
+    expect(result.ok ? '' : result.problems[0]!.message).toContain('use null for any day');
+  });
+
+  it('refuses unknown weekdays, numbers outside 1-7, repeated days and a text instead of a list', () => {
+    for (const order_days of [['tuesdayish'], [0], [8], [2.5], ['tue', 'TUE'], [2, 'tue'], 'tue', 3, [null]]) {
+      expect(problemFields(parseSupplierInput({ code: 'A', name: 'A', order_days }, 'create'))).toEqual(['order_days']);
+    }
+    const twice = parseSupplierInput({ code: 'A', name: 'A', order_days: ['tue', 'Tue'] }, 'create');
+    expect(twice.ok ? '' : twice.problems[0]!.message).toBe('lists tue twice');
+    expect(
+      problemFields(parseSupplierInput({ code: 'A', name: 'A', order_days: Array(8).fill('mon') }, 'create')),
+    ).toEqual(['order_days']);
+  });
+
+  it('accepts consolidation windows from 0 to 10080 minutes (a week) and nothing else', () => {
+    for (const minutes of [0, 60, 10_080]) {
+      expect(parseSupplierInput({ code: 'A', name: 'A', consolidation_minutes: minutes }, 'create').ok).toBe(true);
+    }
+    for (const minutes of [-1, 10_081, 1.5, '60', null]) {
+      expect(
+        problemFields(parseSupplierInput({ code: 'A', name: 'A', consolidation_minutes: minutes }, 'create')),
+      ).toEqual(['consolidation_minutes']);
+    }
+    expect(problemFields(parseSupplierInput({ auto_send: 1 }, 'update', acme))).toEqual(['auto_send']);
+  });
+
+  it('reads order days written as text on a command line or in a CSV cell', () => {
+    expect(orderDaysFromText('tue,thu')).toEqual(['tue', 'thu']);
+    expect(orderDaysFromText(' Tue; THU ')).toEqual(['Tue', 'THU']);
+    expect(orderDaysFromText('2 4')).toEqual([2, 4]);
+    expect(orderDaysFromText('')).toBeNull();
+    expect(orderDaysFromText('any')).toBeNull();
+  });
+
+  it('compares order days by value, not by identity', () => {
+    expect(isSameSupplier({ ...acme, orderDays: [2, 4] }, { ...acme, orderDays: [2, 4] })).toBe(true);
+    expect(isSameSupplier({ ...acme, orderDays: [2, 4] }, { ...acme, orderDays: [2] })).toBe(false);
+    expect(isSameSupplier({ ...acme, orderDays: [2] }, { ...acme, orderDays: null })).toBe(false);
   });
 
   it('refuses a body that is not an object', () => {

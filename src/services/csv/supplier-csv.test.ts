@@ -87,6 +87,9 @@ describeEachDialect('supplier and supplier-item CSV', ({ dialect, database }) =>
         ordering_cost: 9000,
         currency: 'JPY',
         active: false,
+        auto_send: true,
+        order_days: ['sun', 'mon', 'sat'],
+        consolidation_minutes: 10_080,
       },
       ctx(),
     );
@@ -109,6 +112,7 @@ describeEachDialect('supplier and supplier-item CSV', ({ dialect, database }) =>
       suppliers: await exportCsv(database(), 'suppliers'),
       sources: await exportCsv(database(), 'supplier-items'),
     };
+    expect(first.suppliers).toContain('OSAKA,"Osaka ""Kōgu"", Ltd.",,35,9000,JPY,false,true,mon;sat;sun,10080\n');
     expect(first.sources).toContain('DRILL-HSS-8,OSAKA,"ドリル 8mm, HSS",450,JPY,12.5:400,,2.5,0.5,9,false\n');
 
     const scratch = await createScratchDatabase(dialect);
@@ -204,8 +208,71 @@ describeEachDialect('supplier and supplier-item CSV', ({ dialect, database }) =>
       '4:code',
     ]);
     expect(await exportCsv(database(), 'suppliers')).toBe(
-      'code,name,email,lead_time_days,ordering_cost,currency,active\n',
+      'code,name,email,lead_time_days,ordering_cost,currency,active,auto_send,order_days,consolidation_minutes\n',
     );
+  });
+
+  it('imports a file written before the ordering settings: new suppliers get the defaults, existing ones keep theirs', async () => {
+    await importCsv(database(), 'suppliers', example('suppliers.csv'), ctx());
+    const oldFile = [
+      'code,name,email,lead_time_days,ordering_cost,currency,active',
+      'NATIONAL-IND,Nordwerk Industriebedarf,orders@nordwerk.example,4,15.00,EUR,true',
+      'NEW,New Supplier,,2,,EUR,true',
+    ].join('\n');
+    expect(await importCsv(database(), 'suppliers', oldFile, ctx(t0 + 1000))).toMatchObject({ imported: 2 });
+    expect(await getSupplier(database(), 'NATIONAL-IND')).toMatchObject({
+      lead_time_days: 4,
+      auto_send: false,
+      order_days: ['mon', 'wed', 'fri'],
+      consolidation_minutes: 240,
+    });
+    expect(await getSupplier(database(), 'NEW')).toMatchObject({
+      auto_send: false,
+      order_days: null,
+      consolidation_minutes: 0,
+    });
+  });
+
+  it('reads order days separated by semicolons, commas or spaces; an empty cell means any day', async () => {
+    const file = [
+      'code,name,auto_send,order_days,consolidation_minutes',
+      'A,Alpha,yes,"Thu, tue",30',
+      'B,Beta,,,',
+      'C,Gamma,false,5 1,0',
+    ].join('\n');
+    await importCsv(database(), 'suppliers', file, ctx());
+    expect(await getSupplier(database(), 'A')).toMatchObject({
+      auto_send: true,
+      order_days: ['tue', 'thu'],
+      consolidation_minutes: 30,
+    });
+    expect(await getSupplier(database(), 'B')).toMatchObject({
+      auto_send: false,
+      order_days: null,
+      consolidation_minutes: 0,
+    });
+    expect((await getSupplier(database(), 'C')).order_days).toEqual(['mon', 'fri']);
+  });
+
+  it('reports bad ordering settings with row and column and imports nothing', async () => {
+    const file = [
+      'code,name,email,lead_time_days,ordering_cost,currency,active,auto_send,order_days,consolidation_minutes',
+      'GOOD,Good Supplier,,3,10,EUR,true,false,tue,60',
+      'BAD,Bad Supplier,,3,10,EUR,true,maybe,tue;someday;tue,10081',
+      'WORSE,Worse Supplier,,3,10,EUR,true,true,8,1.5',
+    ].join('\n');
+    const error = await importCsv(database(), 'suppliers', file, ctx()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'LS_IMPORT_INVALID' });
+    const details = (error as { details: Array<{ row: number; field: string }> }).details;
+    expect(details.map((d) => `${d.row}:${d.field}`)).toEqual([
+      '3:auto_send',
+      '3:order_days',
+      '3:order_days',
+      '3:consolidation_minutes',
+      '4:order_days',
+      '4:consolidation_minutes',
+    ]);
+    expect((await exportCsv(database(), 'suppliers')).split('\n')).toHaveLength(2);
   });
 
   it('needs the sku and supplier columns and refuses unknown columns', async () => {

@@ -1,16 +1,23 @@
 import type { RawInput } from '../../domain/catalogue/field-readers.js';
-import { parseSupplierInput, SUPPLIER_FIELDS, type Supplier } from '../../domain/catalogue/supplier.js';
+import {
+  orderDayNames,
+  orderDaysFromText,
+  parseSupplierInput,
+  SUPPLIER_FIELDS,
+  type Supplier,
+} from '../../domain/catalogue/supplier.js';
 import type { FieldProblem } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import { listAllSupplierRows, type SupplierRow } from '../../store/catalogue/supplier.repository.js';
-import { changeSupplierWithin, insertSupplierWithin, toSupplierView } from '../supplier.service.js';
+import { changeSupplierWithin, decodeOrderDays, insertSupplierWithin, toSupplierView } from '../supplier.service.js';
 import { booleanCell, numberCell, textCell } from './csv-cells.js';
 import type { CsvKind, CsvRow } from './csv-kind.js';
 
 /**
  * `suppliers.csv`: one supplier per row, upserted by code. A row states the whole supplier: an
  * empty optional cell clears the field or restores its default; a column left out of the file
- * leaves the field alone.
+ * leaves the field alone. The ordering settings (`auto_send`, `order_days` like `tue;thu`,
+ * `consolidation_minutes`) are the last columns, so files written before them still import.
  */
 export const supplierCsvKind: CsvKind = {
   name: 'suppliers',
@@ -58,6 +65,9 @@ export const supplierCsvKind: CsvKind = {
       ordering_cost: row.ordering_cost_minor === null ? '' : formatMoney(Number(row.ordering_cost_minor), row.currency),
       currency: row.currency,
       active: String(row.active === 1),
+      auto_send: String(row.auto_send === 1),
+      order_days: orderDayNames(decodeOrderDays(row.order_days))?.join(';') ?? '',
+      consolidation_minutes: String(row.consolidation_minutes),
     }));
   },
 };
@@ -72,6 +82,9 @@ function rawSupplierOfRow(row: CsvRow): RawInput {
   if ('ordering_cost' in v) raw['ordering_cost'] = numberCell(v['ordering_cost']!, null);
   if ('currency' in v) raw['currency'] = textCell(v['currency']!, undefined);
   if ('active' in v) raw['active'] = booleanCell(v['active']!);
+  if ('auto_send' in v) raw['auto_send'] = booleanCell(v['auto_send']!);
+  if ('order_days' in v) raw['order_days'] = orderDaysFromText(v['order_days']!);
+  if ('consolidation_minutes' in v) raw['consolidation_minutes'] = numberCell(v['consolidation_minutes']!, undefined);
   return raw;
 }
 
