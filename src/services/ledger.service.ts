@@ -21,9 +21,13 @@ import {
   type LocationRef,
   type MovementRow,
   type NewMovementRow,
+  type PolicyRef,
 } from '../store/ledger.repository.js';
+import { appendEvents } from '../store/outbox.repository.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
+import { policyFromRow } from './policy.service.js';
+import { type ReplenishmentCandidate, replenish, type TriggerOutcome } from './purchasing/replenish.js';
 
 export const MAX_BATCH_SIZE = 10_000;
 
@@ -62,7 +66,12 @@ export type PostOutcome = {
   balances: BalanceView[];
   /** True when an idempotency key matched an earlier movement and nothing new was written. */
   replayed: boolean;
+  /** What the replenishment trigger did because of it (drafted lines, items left for review). */
+  triggered: TriggerOutcome[];
 };
+
+/** A `movement.posted` event lists at most this many movements; a bigger batch is summarised. */
+export const MAX_MOVEMENTS_PER_EVENT = 100;
 
 const repositories = new WeakMap<Database, LedgerRepository>();
 
@@ -165,6 +174,12 @@ class WorkingBalances {
   readonly locationIds: number[] = [];
   readonly rows: BalanceRow[] = [];
   readonly changed: boolean[] = [];
+  readonly positionBefore: number[] = [];
+  readonly policies: Array<PolicyRef | undefined> = [];
+  /** Make-to-order: the quantity sold in this call, per pair. */
+  readonly demand: number[] = [];
+  /** The last request of the call that touched the pair: the trigger's outcome is reported there. */
+  readonly lastRequest: number[] = [];
   private readonly index = new Map<number | string, number>();
 
   /** The pair number of item × location, added on first sight. */
@@ -198,6 +213,17 @@ class WorkingBalances {
         },
       );
       this.changed.push(false);
+      const row = this.rows[pair]!;
+      this.positionBefore.push(row.on_hand_milli + row.on_order_milli - row.allocated_milli);
+      this.demand.push(0);
+      this.lastRequest.push(-1);
+    }
+  }
+
+  loadPolicies(found: Map<string, PolicyRef>): void {
+    if (found.size === 0) return;
+    for (let pair = 0; pair < this.itemIds.length; pair++) {
+      this.policies[pair] = found.get(balanceKey(this.itemIds[pair]!, this.locationIds[pair]!));
     }
   }
 
@@ -280,7 +306,9 @@ async function postParsed(
   }
   throwCoded(problems);
 
-  working.load(await repository.lockBalances(tx, working.pairs()));
+  const pairs = working.pairs();
+  working.load(await repository.lockBalances(tx, pairs));
+  working.loadPolicies(await repository.findPolicies(tx, pairs));
 
   // Apply each movement to the working balances in order; refuse any that would go below zero.
   const rows: NewMovementRow[] = [];
@@ -320,7 +348,10 @@ async function postParsed(
             ? -request.quantityMilli
             : request.quantityMilli;
       const onHandAfter = balance.on_hand_milli + change;
-      if (onHandAfter < 0 && change < 0 && !target.allowNegative) {
+      // A make-to-order sale is a backorder: the drafted line brings what was sold.
+      const isBackorder = request.type === 'sale' && working.policies[pair]?.kind === 'make_to_order';
+      if (isBackorder) working.demand[pair]! += -change;
+      if (onHandAfter < 0 && change < 0 && !target.allowNegative && !isBackorder) {
         problems.push({
           code: 'LS_NEGATIVE_STOCK',
           field: 'quantity',
@@ -331,6 +362,7 @@ async function postParsed(
       }
       balance.on_hand_milli = onHandAfter;
       working.changed[pair] = true;
+      working.lastRequest[pair] = index;
       rowPairs.push(pair);
       rowOnHand.push(onHandAfter);
       rows.push({
@@ -352,12 +384,12 @@ async function postParsed(
   }
   throwCoded(problems);
 
+  const locationCodes = new Map<number, string>();
+  for (const location of locations.values()) locationCodes.set(location.id, location.code);
+  const triggered = await runTrigger(tx, working, requests, locationCodes, ctx);
   const ids = rows.length > 0 ? await repository.insertMovements(tx, rows) : [];
   const changed = working.changedRows();
   if (changed.length > 0) await repository.saveBalances(tx, changed, ctx.now);
-
-  const locationCodes = new Map<number, string>();
-  for (const location of locations.values()) locationCodes.set(location.id, location.code);
   const outcomes = new Array<PostOutcome>(count);
   for (let index = 0; index < count; index++) {
     const request = requests[index]!;
@@ -374,7 +406,7 @@ async function postParsed(
           legCode(request, leg),
         ),
       );
-      outcomes[index] = { movements: legs.map(toMovementView), balances, replayed: true };
+      outcomes[index] = { movements: legs.map(toMovementView), balances, replayed: true, triggered: [] };
       continue;
     }
     const end = index + 1 < count ? firstRow[index + 1]! : rows.length;
@@ -386,9 +418,85 @@ async function postParsed(
       movements.push(movementView(row, ids[r]!, request.sku, code));
       balances.push(balanceView(rowOnHand[r]!, working.rows[rowPairs[r]!]!, request.sku, code));
     }
-    outcomes[index] = { movements, balances, replayed: false };
+    outcomes[index] = { movements, balances, replayed: false, triggered: triggered.get(index) ?? [] };
   }
+  if (rows.length > 0) await appendMovementsPosted(tx, outcomes, ctx.now);
   return outcomes;
+}
+
+/**
+ * Checks the policy of every item × location this call changed, on the positions after all its
+ * movements (a batch that dips twice is one dip), and drafts what they need. The balances carry the
+ * drafted quantities on order before they are saved, in the same transaction as the movements.
+ */
+async function runTrigger(
+  tx: Tx,
+  working: WorkingBalances,
+  requests: MovementRequest[],
+  locationCodes: Map<number, string>,
+  ctx: ServiceContext,
+): Promise<Map<number, TriggerOutcome[]>> {
+  const byRequest = new Map<number, TriggerOutcome[]>();
+  if (working.policies.length === 0) return byRequest;
+  const candidates: ReplenishmentCandidate[] = [];
+  const candidatePairs: number[] = [];
+  for (let pair = 0; pair < working.rows.length; pair++) {
+    const policy = working.policies[pair];
+    if (policy === undefined || !working.changed[pair]) continue;
+    // Kanban loops order on card signals and periodic reviews on their calendar, not on movements.
+    if (policy.kind !== 'reorder_point' && policy.kind !== 'make_to_order' && policy.kind !== 'manual') continue;
+    if (policy.kind === 'make_to_order' && working.demand[pair] === 0) continue;
+    const row = working.rows[pair]!;
+    const request = requests[working.lastRequest[pair]!]!;
+    candidates.push({
+      itemId: row.item_id,
+      locationId: row.location_id,
+      sku: request.sku,
+      location: locationCodes.get(row.location_id)!,
+      policy: policyFromRow(policy),
+      positionMilli: row.on_hand_milli + row.on_order_milli - row.allocated_milli,
+      positionBeforeMilli: working.positionBefore[pair]!,
+      demandMilli: working.demand[pair]!,
+    });
+    candidatePairs.push(pair);
+  }
+  if (candidates.length === 0) return byRequest;
+  const result = await replenish(tx, candidates, ctx);
+  for (let i = 0; i < candidates.length; i++) {
+    const added = result.onOrderAddedMilli[i]!;
+    if (added !== 0) working.rows[candidatePairs[i]!]!.on_order_milli += added;
+  }
+  for (const outcome of result.outcomes) {
+    const i = candidates.findIndex((c) => c.sku === outcome.sku && c.location === outcome.location);
+    const index = working.lastRequest[candidatePairs[i]!]!;
+    const list = byRequest.get(index) ?? [];
+    list.push(outcome);
+    byRequest.set(index, list);
+  }
+  return byRequest;
+}
+
+async function appendMovementsPosted(tx: Tx, outcomes: PostOutcome[], now: number): Promise<void> {
+  const posted = outcomes.filter((o) => !o.replayed).flatMap((o) => o.movements);
+  if (posted.length === 0) return;
+  const listed = posted.slice(0, MAX_MOVEMENTS_PER_EVENT).map((m) => ({
+    id: m.id,
+    type: m.type,
+    sku: m.sku,
+    location: m.location,
+    on_hand_change: m.on_hand_change,
+  }));
+  await appendEvents(
+    tx,
+    [
+      {
+        type: 'movement.posted',
+        subject: posted.length === 1 ? `${posted[0]!.sku}@${posted[0]!.location}` : null,
+        payload: { count: posted.length, movements: listed, truncated: posted.length > listed.length },
+      },
+    ],
+    now,
+  );
 }
 
 /** A location's id; an unknown one (or a deactivated one, unless replaying) is a problem. */
@@ -601,17 +709,15 @@ export async function reverseMovement(
           [{ field: 'id', message: `already reversed by movement ${reversed.id}`, value: movementId }],
         );
       }
+      const working = new WorkingBalances();
+      for (const leg of legs) working.intern(leg.item_id, leg.location_id);
+      working.load(locked);
+      working.loadPolicies(await repository.findPolicies(tx, working.pairs()));
       const rows: NewMovementRow[] = [];
-      const balances: BalanceView[] = [];
-      const changed: BalanceRow[] = [];
+      const onHandAfter: number[] = [];
       for (const leg of legs) {
-        const balance = locked.get(balanceKey(leg.item_id, leg.location_id)) ?? {
-          item_id: leg.item_id,
-          location_id: leg.location_id,
-          on_hand_milli: 0,
-          allocated_milli: 0,
-          on_order_milli: 0,
-        };
+        const pair = working.intern(leg.item_id, leg.location_id);
+        const balance = working.rows[pair]!;
         const after = balance.on_hand_milli - leg.quantity_milli;
         if (after < 0 && leg.quantity_milli > 0 && first.allow_negative !== 1) {
           throw new DomainError(
@@ -620,9 +726,10 @@ export async function reverseMovement(
             [{ field: 'id', message: 'reversal would take on hand below zero', value: movementId }],
           );
         }
-        const updated = { ...balance, on_hand_milli: after };
-        changed.push(updated);
-        balances.push(toBalanceView(updated, leg.sku, leg.location_code));
+        balance.on_hand_milli = after;
+        onHandAfter.push(after);
+        working.changed[pair] = true;
+        working.lastRequest[pair] = 0;
         rows.push({
           type: leg.type,
           item_id: leg.item_id,
@@ -639,12 +746,25 @@ export async function reverseMovement(
           reverses_id: leg.id,
         });
       }
+      const locationCodes = new Map(legs.map((leg) => [leg.location_id, leg.location_code]));
+      const asRequest = { kind: 'stock', sku: first.sku } as MovementRequest;
+      const triggered = await runTrigger(tx, working, [asRequest], locationCodes, ctx);
       const ids = await repository.insertMovements(tx, rows);
-      await repository.saveBalances(tx, changed, ctx.now);
+      await repository.saveBalances(tx, working.changedRows(), ctx.now);
       const movements = rows.map((row, i) =>
         toMovementView({ ...row, id: ids[i]!, sku: legs[i]!.sku, location_code: legs[i]!.location_code }),
       );
-      return { movements, balances, replayed: false };
+      const balances = legs.map((leg, i) =>
+        balanceView(
+          onHandAfter[i]!,
+          working.rows[working.intern(leg.item_id, leg.location_id)]!,
+          leg.sku,
+          leg.location_code,
+        ),
+      );
+      const outcome: PostOutcome = { movements, balances, replayed: false, triggered: triggered.get(0) ?? [] };
+      await appendMovementsPosted(tx, [outcome], ctx.now);
+      return outcome;
     });
   return retryUniqueRace('movements_reverses_id_key', reverse);
 }

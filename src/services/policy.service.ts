@@ -9,6 +9,7 @@ import {
   type ReplenishmentPolicy,
 } from '../domain/replenishment/policy.js';
 import { type Database, readTransaction, type Tx } from '../store/database.js';
+import { appendEvents } from '../store/outbox.repository.js';
 import {
   deletePolicyRow,
   findPolicyRow,
@@ -22,6 +23,8 @@ import { idempotentWrite } from './idempotent-write.js';
 import { requireItemRow } from './item.service.js';
 import { requireLocationRow } from './location.service.js';
 import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './pagination.js';
+import { reevaluatePairs } from './purchasing/reevaluate.js';
+import type { TriggerOutcome } from './purchasing/replenish.js';
 import { requireSupplierRow } from './supplier.service.js';
 
 /**
@@ -55,7 +58,7 @@ export async function setPolicy(
   location: string,
   raw: unknown,
   ctx: ServiceContext,
-): Promise<PolicyView> {
+): Promise<PolicyView & { triggered: TriggerOutcome[] }> {
   return idempotentWrite(database, ctx, `PUT /policies/${sku}/${location}`, raw, async (tx) => {
     const item = await requireItemRow(tx, sku);
     const place = await requireLocationRow(tx, location, 'location');
@@ -67,7 +70,9 @@ export async function setPolicy(
     const before = await findPolicyRow(tx, item.id, place.id);
     const beforeView = before ? auditView(before) : null;
     const afterView = { sku: item.sku, location: place.code, ...formatPolicy(policy) };
-    if (before && JSON.stringify(beforeView) === JSON.stringify(afterView)) return toPolicyView(before);
+    if (before && JSON.stringify(beforeView) === JSON.stringify(afterView)) {
+      return { ...toPolicyView(before), triggered: [] };
+    }
     await upsertPolicyRow(tx, {
       item_id: item.id,
       location_id: place.id,
@@ -83,7 +88,13 @@ export async function setPolicy(
       before: beforeView,
       after: afterView,
     });
-    return toPolicyView(await requirePolicyRow(tx, item.id, place.id, sku, location));
+    await appendEvents(
+      tx,
+      [{ type: 'policy.changed', subject: `${item.sku}@${place.code}`, payload: afterView }],
+      ctx.now,
+    );
+    const triggered = await reevaluatePairs(tx, database, [[item.id, place.id]], ctx);
+    return { ...toPolicyView(await requirePolicyRow(tx, item.id, place.id, sku, location)), triggered };
   });
 }
 
@@ -201,7 +212,19 @@ function columnsOf(policy: ReplenishmentPolicy) {
 
 const num = (value: number | string | null): number => Number(value ?? 0);
 
-export function policyFromRow(row: PolicyRowWithBalance): ReplenishmentPolicy {
+export type PolicyColumns = Pick<
+  PolicyRowWithBalance,
+  | 'kind'
+  | 'reorder_point_milli'
+  | 'target_milli'
+  | 'cards'
+  | 'container_quantity_milli'
+  | 'supplier_code'
+  | 'review_days'
+  | 'review_time'
+>;
+
+export function policyFromRow(row: PolicyColumns): ReplenishmentPolicy {
   switch (row.kind as PolicyKind) {
     case 'reorder_point':
       return {

@@ -32,6 +32,20 @@ export type NewMovementRow = {
 
 export type MovementRow = NewMovementRow & { id: number; sku: string; location_code: string };
 
+/** The policy columns the trigger reads, with the kanban supplier's code. */
+export type PolicyRef = {
+  item_id: number;
+  location_id: number;
+  kind: string;
+  reorder_point_milli: number | null;
+  target_milli: number | null;
+  cards: number | null;
+  container_quantity_milli: number | null;
+  supplier_code: string | null;
+  review_days: number | null;
+  review_time: string | null;
+};
+
 export function balanceKey(itemId: number, locationId: number): string {
   return `${itemId}:${locationId}`;
 }
@@ -47,6 +61,8 @@ export type LedgerRepository = {
   findMovementsByIdempotencyKey(tx: Tx, keys: string[]): Promise<Map<string, MovementRow>>;
   /** Current balances of the given item × location pairs, locked until the transaction ends. Missing pairs are absent. */
   lockBalances(tx: Tx, pairs: Array<[number, number]>): Promise<Map<string, BalanceRow>>;
+  /** The replenishment policies of the given item × location pairs, keyed by `balanceKey`. */
+  findPolicies(tx: Tx, pairs: Array<[number, number]>): Promise<Map<string, PolicyRef>>;
   insertMovements(tx: Tx, rows: NewMovementRow[]): Promise<number[]>;
   saveBalances(tx: Tx, rows: BalanceRow[], now: number): Promise<void>;
 };
@@ -54,6 +70,9 @@ export type LedgerRepository = {
 export function createLedgerRepository(database: Database): LedgerRepository {
   return database.sqlite ? sqliteLedgerRepository(database.sqlite) : postgresLedgerRepository();
 }
+
+const POLICY_SELECT = `p.item_id, p.location_id, p.kind, p.reorder_point_milli, p.target_milli, p.cards,
+  p.container_quantity_milli, s.code AS supplier_code, p.review_days, p.review_time`;
 
 const MOVEMENT_SELECT = `m.id, m.type, m.item_id, m.location_id, m.quantity_milli, m.counted_milli, m.occurred_at,
   m.recorded_at, m.reason, m.reference, m.actor, m.idempotency_key, m.transfer_id, m.reverses_id,
@@ -90,6 +109,16 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
          FROM balances WHERE item_id = ? AND location_id = ?`,
       )
       .raw(true),
+    policies: sqlite.prepare(
+      `SELECT ${POLICY_SELECT} FROM json_each(?) j
+       JOIN policies p ON p.item_id = j.value ->> 0 AND p.location_id = j.value ->> 1
+       LEFT JOIN suppliers s ON s.id = p.supplier_id`,
+    ),
+    policy: sqlite.prepare(
+      `SELECT ${POLICY_SELECT} FROM policies p LEFT JOIN suppliers s ON s.id = p.supplier_id
+       WHERE p.item_id = ? AND p.location_id = ?`,
+    ),
+    anyPolicy: sqlite.prepare('SELECT 1 FROM policies LIMIT 1').pluck(true),
     insertMovement: sqlite.prepare(
       `INSERT INTO movements (type, item_id, location_id, quantity_milli, counted_milli, occurred_at, recorded_at,
          reason, reference, actor, idempotency_key, transfer_id, reverses_id)
@@ -157,6 +186,18 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
           : statements.balances.all(JSON.stringify(pairs))
       ) as unknown[][];
       for (const row of rows) found.set(balanceKey(row[0] as number, row[1] as number), balanceOf(row));
+      return found;
+    },
+    async findPolicies(_tx, pairs) {
+      const found = new Map<string, PolicyRef>();
+      // Most ledgers of a shop without policies yet pay one tiny query, not a join per batch.
+      if (pairs.length === 0 || statements.anyPolicy.get() === undefined) return found;
+      const rows = (
+        pairs.length === 1
+          ? [statements.policy.get(pairs[0]![0], pairs[0]![1])].filter(Boolean)
+          : statements.policies.all(JSON.stringify(pairs))
+      ) as PolicyRef[];
+      for (const row of rows) found.set(balanceKey(row.item_id, row.location_id), row);
       return found;
     },
     async insertMovements(_tx, rows) {
@@ -246,6 +287,14 @@ function postgresLedgerRepository(): LedgerRepository {
           ON b.item_id = k.item_id AND b.location_id = k.location_id
         ORDER BY b.item_id, b.location_id
         FOR UPDATE OF b`.execute(tx);
+      return new Map(rows.map((row) => [balanceKey(row.item_id, row.location_id), row]));
+    },
+    async findPolicies(tx, pairs) {
+      if (pairs.length === 0) return new Map();
+      const { rows } = await sql<PolicyRef>`SELECT ${sql.raw(POLICY_SELECT)}
+        FROM unnest(${pairs.map((p) => p[0])}::bigint[], ${pairs.map((p) => p[1])}::bigint[]) AS k(item_id, location_id)
+        JOIN policies p ON p.item_id = k.item_id AND p.location_id = k.location_id
+        LEFT JOIN suppliers s ON s.id = p.supplier_id`.execute(tx);
       return new Map(rows.map((row) => [balanceKey(row.item_id, row.location_id), row]));
     },
     async insertMovements(tx, rows) {

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { PurchaseOrderStatus } from '../domain/purchasing/purchase-order.js';
 
 /**
  * The database as Kysely sees it. Quantities are `*_milli` (integer thousandths), money `*_minor`
@@ -21,6 +22,9 @@ export type Schema = {
   kanban_loops: KanbanLoopTable;
   kanban_cards: KanbanCardTable;
   outbox_events: OutboxEventTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  event_relay_state: EventRelayStateTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeyTable;
 };
@@ -150,14 +154,7 @@ export type PolicyTable = {
   updated_at: number;
 };
 
-export type PurchaseOrderStatus =
-  | 'draft'
-  | 'sent'
-  | 'confirmed'
-  | 'partly_received'
-  | 'received'
-  | 'closed'
-  | 'cancelled';
+export type { PurchaseOrderStatus };
 
 export type PurchaseOrderTable = {
   id: Generated<number>;
@@ -282,6 +279,44 @@ export type OutboxEventTable = {
   /** JSON. */
   payload: string;
   created_at: number;
+};
+
+export type WebhookSubscriptionTable = {
+  id: Generated<number>;
+  url: string;
+  /** JSON array of patterns: `*`, exact types (`purchase_order.sent`) or prefixes (`purchase_order.*`). */
+  event_types: string;
+  /** HMAC-SHA256 key of the `Leanstock-Signature` header; shown once, at creation. */
+  secret: string;
+  active: Flag;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export type WebhookDeliveryTable = {
+  id: Generated<number>;
+  subscription_id: number;
+  event_id: number;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due; while one is under way, the end of its lease. Null once settled. */
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+/** Where the outbox relay is: every id ≤ `scanned_to` was seen, except `gaps` (JSON), still awaited. */
+export type EventRelayStateTable = {
+  name: string;
+  scanned_to: number;
+  gaps: string;
+  updated_at: number;
 };
 
 export type AuditLogTable = {

@@ -1,0 +1,337 @@
+import { effectiveLeadTimeDays, type PriceBreak } from '../../domain/catalogue/supplier-item.js';
+import { toMoney } from '../../domain/money.js';
+import { formatQuantity, toQuantity } from '../../domain/quantity.js';
+import { choosePriceBreak, roundOrderQuantity, unitPriceAt } from '../../domain/replenishment/order-sizing.js';
+import type { ReplenishmentPolicy } from '../../domain/replenishment/policy.js';
+import { chooseSupplierItem, type NoSupplierReason } from '../../domain/replenishment/supplier-choice.js';
+import { evaluateTrigger, type TriggerReason } from '../../domain/replenishment/trigger.js';
+import { decodePriceBreaks } from '../../store/catalogue/supplier-item.repository.js';
+import type { Tx } from '../../store/database.js';
+import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
+import {
+  findCollectingDraft,
+  findLine,
+  findSourcesOfItems,
+  insertCollectingDraft,
+  insertLine,
+  openReviewItem,
+  resolveReviewItems,
+  type SourceRow,
+  touchPurchaseOrder,
+  updateLine,
+} from '../../store/purchasing.repository.js';
+import type { ServiceContext } from '../context.js';
+
+/** One item × location whose inventory position may need an order, with the figures the trigger reads. */
+export type ReplenishmentCandidate = {
+  itemId: number;
+  locationId: number;
+  sku: string;
+  location: string;
+  policy: ReplenishmentPolicy;
+  positionMilli: number;
+  /** The position before the change that prompted this check; a crossing of s is reported once. */
+  positionBeforeMilli: number;
+  demandMilli?: number;
+  signalledCards?: number;
+  isReview?: boolean;
+};
+
+/** What the trigger did for one item × location, as the HTTP answer to a movement shows it. */
+export type TriggerOutcome =
+  | {
+      kind: 'order_line';
+      sku: string;
+      location: string;
+      purchase_order_id: number;
+      purchase_order: string;
+      new_purchase_order: boolean;
+      line_id: number;
+      supplier: string;
+      /** Added to the line by this check. */
+      quantity: number;
+      /** The line's quantity after it. */
+      line_quantity: number;
+      /** What the policy asked for before rounding to pack size, MOQ and price breaks. */
+      need: number;
+      reason: TriggerReason;
+      explanation: string;
+      unit_price: number | null;
+      price_rule: string;
+      price_note: string;
+      cards?: number;
+    }
+  | {
+      kind: 'below_reorder_point';
+      sku: string;
+      location: string;
+      reason: NoSupplierReason | 'manual_policy';
+      message: string;
+    };
+
+export type ReplenishmentResult = {
+  outcomes: TriggerOutcome[];
+  /** On order added per candidate, in candidate order (0 when nothing was ordered). */
+  onOrderAddedMilli: number[];
+  /** The purchase order line of each candidate that ordered, for kanban cards to point at. */
+  lineIds: Array<number | null>;
+};
+
+export function purchaseOrderNumber(id: number): string {
+  return `PO-${String(id).padStart(6, '0')}`;
+}
+
+const NO_SUPPLIER_REASONS = [
+  'no_supplier_items',
+  'all_supplier_items_inactive',
+  'all_suppliers_inactive',
+  'policy_supplier_not_configured',
+  'policy_supplier_unusable',
+] as const;
+
+/**
+ * Checks each candidate's policy and drafts what it needs, inside the caller's transaction, which must
+ * already hold the candidates' balance rows locked (so one dip is seen by one transaction only). The
+ * caller adds `onOrderAddedMilli` to the balances it saves: the inventory position then counts the line,
+ * and the next movement does not order the same dip again.
+ *
+ * Lines go to the one collecting draft of the preferred supplier, a line per item × location: a new need
+ * is added to that line, rounded to whole packs, and the price break is chosen on the line's total.
+ */
+export async function replenish(
+  tx: Tx,
+  candidates: readonly ReplenishmentCandidate[],
+  ctx: ServiceContext,
+): Promise<ReplenishmentResult> {
+  const outcomes: TriggerOutcome[] = [];
+  const onOrderAddedMilli = new Array<number>(candidates.length).fill(0);
+  const lineIds = new Array<number | null>(candidates.length).fill(null);
+  const events: NewEvent[] = [];
+  const needs: Array<{ index: number; needMilli: number; reason: TriggerReason; explanation: string; cards?: number }> =
+    [];
+
+  for (let index = 0; index < candidates.length; index++) {
+    const c = candidates[index]!;
+    const verdict = evaluateTrigger({
+      policy: c.policy,
+      positionMilli: c.positionMilli,
+      ...(c.demandMilli !== undefined && { demandMilli: c.demandMilli }),
+      ...(c.signalledCards !== undefined && { signalledCards: c.signalledCards }),
+      ...(c.isReview !== undefined && { isReview: c.isReview }),
+    });
+    if (verdict.kind === 'order') {
+      needs.push({
+        index,
+        needMilli: verdict.quantityMilli,
+        reason: verdict.reason,
+        explanation: verdict.explanation,
+        ...(verdict.cards !== undefined && { cards: verdict.cards }),
+      });
+    } else if (c.policy.kind === 'manual' && verdict.belowReorderPoint && crossed(c)) {
+      const message = verdict.explanation;
+      await openReviewItem(tx, {
+        itemId: c.itemId,
+        locationId: c.locationId,
+        reason: 'manual_policy',
+        message,
+        now: ctx.now,
+      });
+      outcomes.push({
+        kind: 'below_reorder_point',
+        sku: c.sku,
+        location: c.location,
+        reason: 'manual_policy',
+        message,
+      });
+      events.push(belowReorderPointEvent(c, 'manual_policy', message));
+    }
+  }
+  if (needs.length === 0) {
+    await appendEvents(tx, events, ctx.now);
+    return { outcomes, onOrderAddedMilli, lineIds };
+  }
+
+  const sources = await findSourcesOfItems(tx, [...new Set(needs.map((n) => candidates[n.index]!.itemId))]);
+  const sourcesByItem = new Map<number, SourceRow[]>();
+  for (const source of sources) {
+    const list = sourcesByItem.get(source.item_id) ?? [];
+    list.push(source);
+    sourcesByItem.set(source.item_id, list);
+  }
+
+  for (const need of needs) {
+    const c = candidates[need.index]!;
+    const itemSources = (sourcesByItem.get(c.itemId) ?? []).map((row) => ({
+      row,
+      supplier: row.supplier_code,
+      rank: Number(row.rank),
+      active: row.active === 1,
+    }));
+    const suppliers = itemSources.map((s) => ({ code: s.row.supplier_code, active: s.row.supplier_active === 1 }));
+    const required = c.policy.kind === 'kanban' ? c.policy.supplier : undefined;
+    const choice = chooseSupplierItem(itemSources, suppliers, required);
+    if (!choice.ok) {
+      const isNew = await openReviewItem(tx, {
+        itemId: c.itemId,
+        locationId: c.locationId,
+        reason: choice.reason,
+        message: choice.message,
+        now: ctx.now,
+      });
+      outcomes.push({
+        kind: 'below_reorder_point',
+        sku: c.sku,
+        location: c.location,
+        reason: choice.reason,
+        message: choice.message,
+      });
+      if (isNew || crossed(c)) events.push(belowReorderPointEvent(c, choice.reason, choice.message));
+      continue;
+    }
+    const source = choice.source.row;
+    const drafted = await draftLine(tx, c, source, need, ctx);
+    onOrderAddedMilli[need.index] = drafted.addedMilli;
+    lineIds[need.index] = drafted.outcome.line_id;
+    outcomes.push(drafted.outcome);
+    events.push(...drafted.events);
+    await resolveReviewItems(tx, c.itemId, c.locationId, NO_SUPPLIER_REASONS, ctx.actor, ctx.now);
+  }
+  await appendEvents(tx, events, ctx.now);
+  return { outcomes, onOrderAddedMilli, lineIds };
+}
+
+function crossed(c: ReplenishmentCandidate): boolean {
+  const s = c.policy.kind === 'reorder_point' || c.policy.kind === 'manual' ? c.policy.reorderPointMilli : undefined;
+  return s !== undefined && c.positionMilli <= s && c.positionBeforeMilli > s;
+}
+
+function belowReorderPointEvent(c: ReplenishmentCandidate, reason: string, message: string): NewEvent {
+  return {
+    type: 'stock.below_reorder_point',
+    subject: `${c.sku}@${c.location}`,
+    payload: {
+      sku: c.sku,
+      location: c.location,
+      inventory_position: toQuantity(c.positionMilli),
+      policy: c.policy.kind,
+      reason,
+      message,
+    },
+  };
+}
+
+async function draftLine(
+  tx: Tx,
+  c: ReplenishmentCandidate,
+  source: SourceRow,
+  need: { needMilli: number; reason: TriggerReason; explanation: string; cards?: number },
+  ctx: ServiceContext,
+): Promise<{ addedMilli: number; outcome: Extract<TriggerOutcome, { kind: 'order_line' }>; events: NewEvent[] }> {
+  const events: NewEvent[] = [];
+  let draft = await findCollectingDraft(tx, source.supplier_id);
+  let isNewOrder = false;
+  let orderId: number;
+  if (draft) {
+    orderId = Number(draft.id);
+  } else {
+    orderId = await insertCollectingDraft(tx, {
+      supplierId: source.supplier_id,
+      currency: source.supplier_currency,
+      actor: ctx.actor,
+      now: ctx.now,
+    });
+    isNewOrder = true;
+    draft = undefined;
+  }
+  const existing = await findLine(tx, orderId, c.itemId, c.locationId);
+  const before = existing ? Number(existing.quantity_milli) : 0;
+  const pricing = {
+    unitPriceMinor: source.unit_price_minor === null ? null : Number(source.unit_price_minor),
+    priceBreaks: decodePriceBreaks(source.price_breaks) as PriceBreak[],
+    moqMilli: source.moq_milli === null ? null : Number(source.moq_milli),
+    packSizeMilli: source.pack_size_milli === null ? null : Number(source.pack_size_milli),
+    currency: source.currency,
+  };
+  // Kanban orders whole containers exactly: the loop's arithmetic depends on it.
+  const isKanban = c.policy.kind === 'kanban';
+  const wanted = isKanban ? before + need.needMilli : roundOrderQuantity(before + need.needMilli, pricing);
+  const priced = isKanban ? kanbanPrice(wanted, pricing) : choosePriceBreak(wanted, pricing);
+  const lineQuantity = Math.max(priced.quantityMilli, before);
+  const added = lineQuantity - before;
+  const triggerNote = need.explanation;
+  const common = {
+    quantity_milli: lineQuantity,
+    unit_price_minor: priced.unitPriceMinor,
+    price_rule: priced.rule,
+    price_note: priced.explanation,
+    trigger_note: triggerNote,
+    updated_at: ctx.now,
+  };
+  let lineId: number;
+  if (existing) {
+    lineId = Number(existing.id);
+    await updateLine(tx, lineId, common);
+  } else {
+    lineId = await insertLine(tx, {
+      purchase_order_id: orderId,
+      item_id: c.itemId,
+      location_id: c.locationId,
+      supplier_item_id: source.id,
+      currency: source.currency,
+      origin: c.policy.kind,
+      lead_time_days: effectiveLeadTimeDays(
+        { leadTimeDays: source.lead_time_days },
+        { leadTimeDays: source.supplier_lead_time_days },
+      ),
+      created_at: ctx.now,
+      ...common,
+    });
+  }
+  if (!isNewOrder) await touchPurchaseOrder(tx, orderId, ctx.now);
+  const number = purchaseOrderNumber(orderId);
+  const outcome = {
+    kind: 'order_line' as const,
+    sku: c.sku,
+    location: c.location,
+    purchase_order_id: orderId,
+    purchase_order: number,
+    new_purchase_order: isNewOrder,
+    line_id: lineId,
+    supplier: source.supplier_code,
+    quantity: toQuantity(added),
+    line_quantity: toQuantity(lineQuantity),
+    need: toQuantity(need.needMilli),
+    reason: need.reason,
+    explanation: need.explanation,
+    unit_price: priced.unitPriceMinor === null ? null : toMoney(priced.unitPriceMinor, source.currency),
+    price_rule: priced.rule,
+    price_note: priced.explanation,
+    ...(need.cards !== undefined && { cards: need.cards }),
+  };
+  if (isNewOrder) {
+    events.push({
+      type: 'purchase_order.drafted',
+      subject: number,
+      payload: { id: orderId, number, supplier: source.supplier_code },
+    });
+  }
+  events.push({
+    type: 'purchase_order.line_drafted',
+    subject: `${c.sku}@${c.location}`,
+    payload: { ...outcome },
+  });
+  return { addedMilli: added, outcome, events };
+}
+
+function kanbanPrice(
+  quantityMilli: number,
+  pricing: { unitPriceMinor: number | null; priceBreaks: readonly PriceBreak[]; currency: string },
+) {
+  const { unitPriceMinor } = unitPriceAt(quantityMilli, pricing);
+  const rule = unitPriceMinor === null ? 'no_price' : 'list_price';
+  const explanation =
+    unitPriceMinor === null
+      ? `no price is known for ${formatQuantity(quantityMilli)}`
+      : `whole kanban containers, ${formatQuantity(quantityMilli)} at ${toMoney(unitPriceMinor, pricing.currency)} ${pricing.currency}`;
+  return { quantityMilli, unitPriceMinor, rule, explanation };
+}
