@@ -28,5 +28,7 @@ export function statusOf(code: ErrorCode): number {
       return 422;
     case 'LS_BATCH_TOO_LARGE':
       return 413;
+    case 'LS_MAIL_FAILED':
+      return 502;
   }
 }

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'LS_ALREADY_REVERSED'
   | 'LS_IDEMPOTENCY_CONFLICT'
   | 'LS_IMPORT_INVALID'
-  | 'LS_BATCH_TOO_LARGE';
+  | 'LS_BATCH_TOO_LARGE'
+  | 'LS_MAIL_FAILED';
 
 /** One problem with one field of the input; `index` is the position in a batch, `row` the line of a CSV file. */
 export type FieldProblem = {
