@@ -15,6 +15,7 @@ export function statusOf(code: ErrorCode): number {
     case 'LS_UNKNOWN_SUPPLIER_ITEM':
     case 'LS_UNKNOWN_MOVEMENT':
     case 'LS_UNKNOWN_PURCHASE_ORDER':
+    case 'LS_UNKNOWN_WEBHOOK':
     case 'LS_NOT_FOUND':
       return 404;
     case 'LS_DUPLICATE':

@@ -5,6 +5,7 @@ import { itemsLocationsMigration } from './002-items-locations.js';
 import { suppliersMigration } from './003-suppliers.js';
 import { policiesMigration } from './004-policies.js';
 import { purchasingMigration } from './005-purchasing.js';
+import { webhooksMigration } from './006-webhooks.js';
 
 /** All migrations in order. Names sort; never rename or edit one that has shipped. */
 export function listMigrations(dialect: Dialect): Record<string, Migration> {
@@ -14,6 +15,7 @@ export function listMigrations(dialect: Dialect): Record<string, Migration> {
     '003_suppliers': suppliersMigration(dialect),
     '004_policies': policiesMigration(dialect),
     '005_purchasing': purchasingMigration(dialect),
+    '006_webhooks': webhooksMigration(dialect),
   };
 }
 
