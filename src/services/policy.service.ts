@@ -25,6 +25,7 @@ import { requireLocationRow } from './location.service.js';
 import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './pagination.js';
 import { reevaluatePairs } from './purchasing/reevaluate.js';
 import type { TriggerOutcome } from './purchasing/replenish.js';
+import { scheduleReviews } from './purchasing/review.service.js';
 import { requireSupplierRow } from './supplier.service.js';
 
 /**
@@ -93,6 +94,7 @@ export async function setPolicy(
       [{ type: 'policy.changed', subject: `${item.sku}@${place.code}`, payload: afterView }],
       ctx.now,
     );
+    await scheduleReviews(tx, { itemId: item.id, locationId: place.id }, policy, before, ctx.now);
     const triggered = await reevaluatePairs(tx, database, [[item.id, place.id]], ctx);
     return { ...toPolicyView(await requirePolicyRow(tx, item.id, place.id, sku, location)), triggered };
   });
@@ -277,6 +279,9 @@ export function toPolicyView(row: PolicyRowWithBalance): PolicyView {
     sku: row.sku,
     location: row.location_code,
     ...(formatPolicy(policy) as { kind: PolicyKind }),
+    ...(policy.kind === 'periodic_review' && {
+      next_review_at: row.next_review_at === null ? null : new Date(Number(row.next_review_at)).toISOString(),
+    }),
     balance: {
       on_hand: toQuantity(onHand),
       allocated: toQuantity(allocated),
