@@ -18,6 +18,7 @@ import {
   SupplierItemPage,
   SupplierItemPatch,
 } from '../schemas/supplier.schemas.js';
+import { supplierItemPriceRoutes } from './supplier-item-price.routes.js';
 
 const tags = ['Suppliers'];
 
@@ -118,4 +119,6 @@ export async function supplierItemRoutes(app: FastifyInstance): Promise<void> {
       },
     );
   }
+
+  await app.register(supplierItemPriceRoutes);
 }

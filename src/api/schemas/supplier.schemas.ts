@@ -169,3 +169,46 @@ export const SupplierItemPage = Type.Object({
   data: Type.Array(Type.Ref('SupplierItem')),
   next_cursor: Nullable(Type.String()),
 });
+
+const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Local date YYYY-MM-DD' });
+
+export const ContractPriceInput = Type.Object(
+  {
+    unit_price: { ...Money, description: 'Agreed price per unit, major units of currency' },
+    currency: Type.Optional({ ...Currency, description: "ISO 4217; default the source's" }),
+    valid_from: Type.Optional(Nullable({ ...LocalDate, description: 'First day the price applies; null = open' })),
+    valid_to: Type.Optional(
+      Nullable({
+        ...LocalDate,
+        description: 'Last day the price applies (inclusive), not before valid_from; null = open',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SupplierItemPrice = Type.Object({
+  id: Type.Integer(),
+  sku: Type.String(),
+  supplier: Type.String({ description: 'Supplier code' }),
+  kind: Type.Union([Type.Literal('contract'), Type.Literal('purchase')], {
+    description: 'contract: agreed for valid_from … valid_to; purchase: paid on a purchase order line',
+  }),
+  unit_price: Type.Number({ description: 'Major units of currency' }),
+  currency: Type.String({ description: 'ISO 4217' }),
+  valid_from: Nullable(Type.String({ description: 'Contract prices: first day, YYYY-MM-DD; null = open' })),
+  valid_to: Nullable(Type.String({ description: 'Contract prices: last day (inclusive); null = open' })),
+  purchase_order_id: Nullable(Type.Integer({ description: 'Purchase prices: the order' })),
+  purchase_order_line_id: Nullable(Type.Integer({ description: 'Purchase prices: the order line' })),
+  recorded_at: Instant,
+});
+
+export const PriceQuery = Type.Object({
+  kind: Type.Optional(Type.Union([Type.Literal('contract'), Type.Literal('purchase')])),
+  ...PageQuery,
+});
+
+export const SupplierItemPricePage = Type.Object({
+  data: Type.Array(SupplierItemPrice),
+  next_cursor: Nullable(Type.String()),
+});

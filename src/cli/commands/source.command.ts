@@ -12,8 +12,14 @@ import {
   type SupplierItemView,
   updateSupplierItem,
 } from '../../services/supplier-item.service.js';
+import {
+  addContractPrice,
+  listSupplierItemPrices,
+  PRICE_KINDS,
+  type SupplierItemPriceView,
+} from '../../services/supplier-item-price.service.js';
 import { formatRecord, numberArgument } from '../catalogue-io.js';
-import { type CliDeps, cliActor, printResult, withDatabase } from '../io.js';
+import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
 import { formatSupplierItems } from './supplier.command.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
@@ -37,7 +43,7 @@ type SourceFieldOptions = {
 export function registerSourceCommands(program: Command, deps: CliDeps): void {
   const source = program
     .command('source')
-    .description('Sources of items (supplier items): add, list, update, deactivate, activate');
+    .description('Sources of items (supplier items): add, list, update, deactivate, activate, price, prices');
   const context = (key?: string): ServiceContext => ({ actor: cliActor(deps), now: deps.now(), idempotencyKey: key });
   const withFieldOptions = (command: Command) =>
     command
@@ -142,6 +148,93 @@ export function registerSourceCommands(program: Command, deps: CliDeps): void {
       });
     });
 
+  source
+    .command('price <sku> <supplier>')
+    .description(
+      'Record a contract price of a source, e.g. leanstock source price BOLT-M8 ACME --unit-price 0.11 --from 2026-07-01 --to 2026-12-31',
+    )
+    .requiredOption('--unit-price <amount>', 'agreed price per unit, in major units, e.g. 0.11')
+    .option('--from <date>', 'first day the price applies, YYYY-MM-DD (default: open)')
+    .option('--to <date>', 'last day the price applies, inclusive, YYYY-MM-DD (default: open)')
+    .option('--currency <code>', "ISO 4217 code; default the source's")
+    .option('--key <idempotency-key>', 'recording twice with the same key records once')
+    .option(...dbOption)
+    .option(...jsonOption)
+    .action(
+      async (
+        sku: string,
+        supplier: string,
+        options: {
+          unitPrice: string;
+          from?: string;
+          to?: string;
+          currency?: string;
+          key?: string;
+          db?: string;
+          json?: boolean;
+        },
+      ) => {
+        const fields = {
+          unit_price: numberArgument(options.unitPrice),
+          ...(options.from !== undefined && { valid_from: options.from === '' ? null : options.from }),
+          ...(options.to !== undefined && { valid_to: options.to === '' ? null : options.to }),
+          ...(options.currency !== undefined && { currency: options.currency }),
+        };
+        await withDatabase(deps, options.db, async (database) => {
+          const added = await addContractPrice(database, sku, supplier, fields, context(options.key));
+          printResult(
+            deps,
+            options.json,
+            added,
+            () =>
+              `Recorded contract price ${added.unit_price} ${added.currency} for ${added.sku} from ${added.supplier}, valid ${describeValidity(added)}.`,
+          );
+        });
+      },
+    );
+
+  source
+    .command('prices <sku> <supplier>')
+    .description('The price history of a source: contract prices and prices paid on purchase orders, newest first')
+    .option('--kind <kind>', `only ${PRICE_KINDS.join(' or ')} prices`)
+    .option('--limit <n>', 'how many', '100')
+    .option('--cursor <cursor>', 'continue after the previous page')
+    .option(...dbOption)
+    .option(...jsonOption)
+    .action(
+      async (
+        sku: string,
+        supplier: string,
+        options: { kind?: string; limit: string; cursor?: string; db?: string; json?: boolean },
+      ) => {
+        await withDatabase(deps, options.db, async (database) => {
+          const page = await listSupplierItemPrices(database, sku, supplier, {
+            ...(options.kind !== undefined && { kind: options.kind as SupplierItemPriceView['kind'] }),
+            ...(options.cursor && { cursor: options.cursor }),
+            limit: Number(options.limit),
+          });
+          printResult(deps, options.json, page, () => {
+            if (page.data.length === 0) {
+              return options.kind || options.cursor
+                ? `No prices of ${sku} from ${supplier} match.`
+                : `No prices recorded for ${sku} from ${supplier} yet. Record a contract price with: leanstock source price ${sku} ${supplier} --unit-price 1.20 --from 2026-01-01`;
+            }
+            const table = formatTable(
+              ['recorded', 'kind', 'unit price', 'valid', 'purchase order'],
+              page.data.map((p) => [
+                p.recorded_at,
+                p.kind,
+                `${p.unit_price} ${p.currency}`,
+                p.kind === 'contract' ? describeValidity(p) : null,
+                p.purchase_order_id === null ? null : `PO-${p.purchase_order_id}`,
+              ]),
+            );
+            return page.next_cursor ? `${table}\nMore: add --cursor ${page.next_cursor}` : table;
+          });
+        });
+      },
+    );
+
   for (const [action, run] of [
     ['deactivate', deactivateSupplierItem],
     ['activate', activateSupplierItem],
@@ -167,6 +260,14 @@ export function registerSourceCommands(program: Command, deps: CliDeps): void {
         });
       });
   }
+}
+
+/** "2026-07-01 to 2026-12-31", "from 2026-07-01", "until 2026-06-30" or "always". */
+function describeValidity(price: { valid_from: string | null; valid_to: string | null }): string {
+  if (price.valid_from && price.valid_to) return `${price.valid_from} to ${price.valid_to}`;
+  if (price.valid_from) return `from ${price.valid_from}`;
+  if (price.valid_to) return `until ${price.valid_to}`;
+  return 'always';
 }
 
 /** The options given, as supplier item fields; "" clears the fields that may be empty. */

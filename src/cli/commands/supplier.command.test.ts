@@ -205,6 +205,84 @@ describe('leanstock supplier and leanstock source', () => {
     expect((await cli('source', 'activate', 'NUT-M8', 'ACME')).stdout).toBe('Source ACME for NUT-M8 is active.\n');
   });
 
+  it('records contract prices of a source and lists its price history', async () => {
+    await cli('supplier', 'add', 'ACME', 'Acme Fasteners');
+    await cli('source', 'add', 'BOLT-M8', 'ACME', '--unit-price', '0.12');
+    expect((await cli('source', 'prices', 'BOLT-M8', 'ACME')).stdout).toBe(
+      'No prices recorded for BOLT-M8 from ACME yet. Record a contract price with: leanstock source price BOLT-M8 ACME --unit-price 1.20 --from 2026-01-01\n',
+    );
+    const h2 = await cli(
+      'source',
+      'price',
+      'BOLT-M8',
+      'ACME',
+      '--unit-price',
+      '0.11',
+      '--from',
+      '2026-07-01',
+      '--to',
+      '2026-12-31',
+    );
+    expect(h2).toMatchObject({ code: 0, stderr: '' });
+    expect(h2.stdout).toBe('Recorded contract price 0.11 EUR for BOLT-M8 from ACME, valid 2026-07-01 to 2026-12-31.\n');
+    const h1 = await cli('source', 'price', 'BOLT-M8', 'ACME', '--unit-price', '0.12', '--to', '2026-06-30', '--json');
+    expect(JSON.parse(h1.stdout)).toMatchObject({
+      kind: 'contract',
+      unit_price: 0.12,
+      valid_from: null,
+      valid_to: '2026-06-30',
+    });
+
+    const listed = await cli('source', 'prices', 'BOLT-M8', 'ACME');
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^recorded\s+kind\s+unit price\s+valid\s+purchase order$/);
+    expect(lines.slice(1)).toHaveLength(2);
+    expect(lines[1]).toMatch(/contract\s+0.12 EUR\s+until 2026-06-30$/);
+    expect(lines[2]).toMatch(/contract\s+0.11 EUR\s+2026-07-01 to 2026-12-31$/);
+    const json = JSON.parse((await cli('source', 'prices', 'BOLT-M8', 'ACME', '--limit', '1', '--json')).stdout);
+    expect(json.data).toHaveLength(1);
+    expect(json.next_cursor).toEqual(expect.any(String));
+    expect((await cli('source', 'prices', 'BOLT-M8', 'ACME', '--kind', 'purchase')).stdout).toBe(
+      'No prices of BOLT-M8 from ACME match.\n',
+    );
+  });
+
+  it('refuses bad or overlapping contract prices naming the field and records nothing', async () => {
+    await cli('supplier', 'add', 'ACME', 'Acme Fasteners');
+    await cli('source', 'add', 'BOLT-M8', 'ACME', '--unit-price', '0.12');
+    await cli('source', 'price', 'BOLT-M8', 'ACME', '--unit-price', '0.11', '--from', '2026-07-01');
+    const overlap = await cli('source', 'price', 'BOLT-M8', 'ACME', '--unit-price', '0.1', '--from', '2027-01-01');
+    expect(overlap.code).toBe(2);
+    expect(overlap.stderr).toContain(
+      'error LS_DUPLICATE: valid_from: overlaps the contract price valid 2026-07-01 … open',
+    );
+    const bad = await cli('source', 'price', 'BOLT-M8', 'ACME', '--unit-price', 'cheap', '--from', '1.7.2026');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unit_price: must be a finite number');
+    expect(bad.stderr).toContain('valid_from: must be a date YYYY-MM-DD');
+    const reversed = await cli(
+      'source',
+      'price',
+      'BOLT-M8',
+      'ACME',
+      '--unit-price',
+      '1',
+      '--from',
+      '2026-02-01',
+      '--to',
+      '2026-01-31',
+    );
+    expect(reversed.stderr).toContain('valid_to: must not be before valid_from 2026-02-01');
+    const missing = await cli('source', 'price', 'BOLT-M8', 'ACME');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('--unit-price');
+    const noSource = await cli('source', 'prices', 'NUT-M8', 'ACME');
+    expect(noSource.stderr).toContain('LS_UNKNOWN_SUPPLIER_ITEM');
+    const badKind = await cli('source', 'prices', 'BOLT-M8', 'ACME', '--kind', 'sale');
+    expect(badKind.stderr).toContain('kind: must be one of contract, purchase');
+    expect(JSON.parse((await cli('source', 'prices', 'BOLT-M8', 'ACME', '--json')).stdout).data).toHaveLength(1);
+  });
+
   it('refuses bad sources with the field named and changes nothing', async () => {
     await cli('supplier', 'add', 'ACME', 'Acme Fasteners');
     const breaks = await cli('source', 'add', 'BOLT-M8', 'ACME', '--price-breaks', '10=1.20');
