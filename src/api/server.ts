@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { startEventDispatcher } from '../services/events/dispatcher.js';
 import { type Database, type DatabaseConfig, openDatabase } from '../store/database.js';
 import { buildApp } from './app.js';
 
@@ -13,11 +14,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  const dispatcher = startEventDispatcher(database, { onError: (error) => app.log.error(error, 'event dispatcher') });
   return {
     app,
     database,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     async close() {
+      await dispatcher.stop();
       await app.close();
       await database.close();
     },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { calcRoutes } from './calc.routes.js';
 import { csvRoutes } from './csv.routes.js';
+import { eventRoutes } from './event.routes.js';
 import { itemRoutes } from './item.routes.js';
 import { locationRoutes } from './location.routes.js';
 import { movementRoutes } from './movement.routes.js';
@@ -20,4 +21,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(supplierRoutes);
   await app.register(supplierItemRoutes);
   await app.register(policyRoutes);
+  await app.register(eventRoutes);
 }
