@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isDomainError } from '../domain/errors.js';
 import type { ServiceContext } from '../services/context.js';
+import type { MailSettings } from '../services/purchasing/send.service.js';
 import type { Database } from '../store/database.js';
 import { type ErrorBody, statusOf } from './http-errors.js';
 import { registerRoutes } from './routes/index.js';
@@ -15,6 +16,8 @@ export type AppOptions = {
   logger?: boolean | { level: string };
   /** Epoch-ms clock; tests pass a fixed one. */
   clock?: () => number;
+  /** SMTP for e-mailing purchase orders (none: they are not e-mailed) and the buyer's name printed on them. */
+  mail?: MailSettings;
 };
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -22,10 +25,19 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Schema keyword that hands a body's validation to the domain layer. */
 export const DOMAIN_VALIDATED = 'x-validated-by';
 
+/** Schema keyword of a body that may be left out (an action such as send or cancel with optional options). */
+const OPTIONAL_BODY = 'x-optional-body';
+
+/** Marks a body schema as optional: no body (or JSON null) is accepted, a given body must match. */
+export function optionalBody<T extends object>(schema: T): T {
+  return { ...schema, [OPTIONAL_BODY]: true };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     database: Database;
     clock: () => number;
+    mailSettings: MailSettings;
   }
 }
 
@@ -45,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('database', options.database);
   app.decorate('clock', options.clock ?? Date.now);
+  app.decorate('mailSettings', options.mail ?? { mail: undefined, buyerName: 'Leanstock' });
 
   // Bodies are validated strictly (a string "5" is not a quantity); query strings arrive as text and may be coerced.
   const bodyAjv = addFormats.default(
@@ -60,7 +73,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const anyObject = bodyAjv.compile({ type: 'object' });
   app.setValidatorCompiler(({ schema, httpPart }) => {
     if (httpPart !== 'body') return queryAjv.compile(schema);
-    return (schema as Record<string, unknown>)[DOMAIN_VALIDATED] === 'domain' ? anyObject : bodyAjv.compile(schema);
+    const keywords = schema as Record<string, unknown>;
+    if (keywords[DOMAIN_VALIDATED] === 'domain') return anyObject;
+    const check = bodyAjv.compile(schema);
+    if (keywords[OPTIONAL_BODY] !== true) return check;
+    const optional = (data: unknown) => {
+      const valid = data === undefined || data === null || check(data);
+      optional.errors = valid ? null : check.errors;
+      return valid;
+    };
+    optional.errors = null as typeof check.errors;
+    return optional;
   });
 
   app.setErrorHandler((error, _request, reply) => {

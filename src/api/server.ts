@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { startEventDispatcher } from '../services/events/dispatcher.js';
+import { mailConfigFromEnv } from '../services/purchasing/mailer.js';
+import { buyerNameFromEnv } from '../services/purchasing/send.service.js';
 import { type Database, type DatabaseConfig, openDatabase } from '../store/database.js';
 import { buildApp } from './app.js';
 
@@ -10,7 +12,8 @@ export type RunningServer = { app: FastifyInstance; database: Database; url: str
 /** Opens (and migrates) the database, then listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const database = await openDatabase(options.config);
-  const app = await buildApp({ database, logger: { level: options.logLevel ?? 'info' } });
+  const mail = { mail: mailConfigFromEnv(process.env), buyerName: buyerNameFromEnv(process.env) };
+  const app = await buildApp({ database, logger: { level: options.logLevel ?? 'info' }, mail });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -6,6 +6,7 @@ import { itemRoutes } from './item.routes.js';
 import { locationRoutes } from './location.routes.js';
 import { movementRoutes } from './movement.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { purchaseOrderRoutes } from './purchase-order.routes.js';
 import { stockRoutes } from './stock.routes.js';
 import { supplierRoutes } from './supplier.routes.js';
 import { supplierItemRoutes } from './supplier-item.routes.js';
@@ -21,5 +22,6 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(supplierRoutes);
   await app.register(supplierItemRoutes);
   await app.register(policyRoutes);
+  await app.register(purchaseOrderRoutes);
   await app.register(eventRoutes);
 }

@@ -130,7 +130,9 @@ export async function movementRoutes(app: FastifyInstance): Promise<void> {
 export function renderOutcome(outcome: PostOutcome) {
   const [first] = outcome.movements;
   const balance = outcome.balances[0];
-  if (outcome.movements.length === 1) return { ...first!, balance: balance!, replayed: outcome.replayed };
+  if (outcome.movements.length === 1) {
+    return { ...first!, balance: balance!, replayed: outcome.replayed, triggered: outcome.triggered };
+  }
   const [out, into] = outcome.movements;
   return {
     ...out!,
@@ -140,5 +142,6 @@ export function renderOutcome(outcome: PostOutcome) {
     replayed: outcome.replayed,
     legs: outcome.movements,
     balances: outcome.balances,
+    triggered: outcome.triggered,
   };
 }

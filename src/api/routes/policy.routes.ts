@@ -3,6 +3,7 @@ import { type Static, Type } from 'typebox';
 import { getPolicy, listPolicies, removePolicy, setPolicy } from '../../services/policy.service.js';
 import { contextOf, DOMAIN_VALIDATED } from '../app.js';
 import { Code, errorResponses, PageQuery, Quantity } from '../schemas/common.js';
+import { Triggered } from '../schemas/purchasing.schemas.js';
 
 const tags = ['Replenishment policies'];
 
@@ -92,7 +93,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Set (create or replace) the replenishment policy of an item at a location',
         params: PolicyParams,
         body: { ...PolicyInput, [DOMAIN_VALIDATED]: 'domain' },
-        response: { 200: Policy, ...errorResponses },
+        response: { 200: Type.Object({ ...Policy.properties, triggered: Triggered }), ...errorResponses },
       },
     },
     async (request) => {

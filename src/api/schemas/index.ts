@@ -1,6 +1,7 @@
 import { AuditEntry, Item, Location } from './catalogue.schemas.js';
 import { ErrorResponse } from './common.js';
 import { Balance, Movement, MovementInput } from './ledger.schemas.js';
+import { PurchaseOrder, TriggerOutcome } from './purchasing.schemas.js';
 import { Supplier, SupplierItem } from './supplier.schemas.js';
 
 /** Schemas with an `$id`, added once at the root so every route can `Type.Ref` them and OpenAPI lists them. */
@@ -14,4 +15,6 @@ export const sharedSchemas = [
   AuditEntry,
   Supplier,
   SupplierItem,
+  TriggerOutcome,
+  PurchaseOrder,
 ];

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { MOVEMENT_TYPES, STOCK_MOVEMENT_TYPES } from '../../domain/ledger/index.js';
 import { Code, Nullable, PageQuery, Quantity, Text } from './common.js';
+import { Triggered } from './purchasing.schemas.js';
 
 const MovementCommon = {
   sku: Code,
@@ -72,6 +73,7 @@ export const PostedMovement = Type.Object({
   to: Type.Optional(Type.String()),
   legs: Type.Optional(Type.Array(Type.Ref('Movement'))),
   balances: Type.Optional(Type.Array(Type.Ref('Balance'))),
+  triggered: Triggered,
 });
 
 export const MovementQuery = Type.Object({
