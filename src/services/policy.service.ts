@@ -21,6 +21,7 @@ import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
 import { requireItemRow } from './item.service.js';
+import { syncKanbanLoop } from './kanban/kanban.service.js';
 import { requireLocationRow } from './location.service.js';
 import { checkPageLimit, decodeCursor, encodeCursor, type Page } from './pagination.js';
 import { reevaluatePairs } from './purchasing/reevaluate.js';
@@ -95,6 +96,7 @@ export async function setPolicy(
       ctx.now,
     );
     await scheduleReviews(tx, { itemId: item.id, locationId: place.id }, policy, before, ctx.now);
+    await syncKanbanLoop(tx, { itemId: item.id, locationId: place.id, policy, supplierId }, ctx);
     const triggered = await reevaluatePairs(tx, database, [[item.id, place.id]], ctx);
     return { ...toPolicyView(await requirePolicyRow(tx, item.id, place.id, sku, location)), triggered };
   });
@@ -149,6 +151,7 @@ export async function removePolicy(
     const place = await requireLocationRow(tx, location, 'location');
     const row = await requirePolicyRow(tx, item.id, place.id, sku, location);
     await deletePolicyRow(tx, item.id, place.id);
+    await syncKanbanLoop(tx, { itemId: item.id, locationId: place.id, policy: null, supplierId: null }, ctx);
     await recordAudit(tx, ctx, {
       entity: ENTITY,
       entityKey: `${item.sku}@${place.code}`,
