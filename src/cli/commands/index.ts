@@ -11,6 +11,7 @@ import { registerPolicyCommands } from './policy.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerSourceCommands } from './source.command.js';
 import { registerSupplierCommands } from './supplier.command.js';
+import { registerWebhookCommands } from './webhook.command.js';
 
 export function registerCommands(program: Command, deps: CliDeps): void {
   registerServeCommand(program, deps);
@@ -24,4 +25,5 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerCsvCommands(program, deps);
   registerDemoCommand(program, deps);
   registerCalcCommand(program, deps);
+  registerWebhookCommands(program, deps);
 }
