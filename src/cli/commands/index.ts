@@ -8,6 +8,7 @@ import { registerLocationCommands } from './location.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
 import { registerPolicyCommands } from './policy.command.js';
+import { registerPurchaseOrderCommands } from './po.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerSourceCommands } from './source.command.js';
 import { registerSupplierCommands } from './supplier.command.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerSupplierCommands(program, deps);
   registerSourceCommands(program, deps);
   registerPolicyCommands(program, deps);
+  registerPurchaseOrderCommands(program, deps);
   registerMovementCommands(program, deps);
   registerCsvCommands(program, deps);
   registerDemoCommand(program, deps);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { postMovements, reverseMovement } from '../../services/ledger.service.js';
 import { listMovements, listStock } from '../../services/stock.service.js';
 import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
+import { triggeredText } from './po.command.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
 
@@ -177,5 +178,7 @@ function describeOutcome(outcome: Awaited<ReturnType<typeof postMovements>>[numb
       `  ${b.sku} @ ${b.location}: on hand ${b.on_hand}, available ${b.available}, position ${b.inventory_position}`,
     );
   }
+  const triggered = triggeredText(outcome.triggered);
+  if (triggered) lines.push(triggered);
   return lines.join('\n');
 }

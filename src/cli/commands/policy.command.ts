@@ -3,6 +3,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { getPolicy, listPolicies, type PolicyView, removePolicy, setPolicy } from '../../services/policy.service.js';
 import { formatRecord, numberArgument } from '../catalogue-io.js';
 import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
+import { triggeredText } from './po.command.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
 const jsonOption = ['--json', 'machine-readable output'] as const;
@@ -46,11 +47,10 @@ export function registerPolicyCommands(program: Command, deps: CliDeps): void {
     .action(async (sku: string, location: string, options: PolicyOptions) => {
       await withDatabase(deps, options.db, async (database) => {
         const set = await setPolicy(database, sku, location, bodyOf(options), context(options.key));
-        printResult(
-          deps,
-          options.json,
-          set,
-          () => `Set the policy of ${set.sku} at ${set.location}.\n${describe(set)}`,
+        printResult(deps, options.json, set, () =>
+          [`Set the policy of ${set.sku} at ${set.location}.`, describe(set), triggeredText(set.triggered)]
+            .filter(Boolean)
+            .join('\n'),
         );
       });
     });
