@@ -1,6 +1,9 @@
 import type { FieldProblem } from '../../domain/errors.js';
 
-/** The domain events written to the outbox (see docs/events.md for their payloads). */
+/**
+ * The domain events written to the outbox (see docs/events.md for their payloads). A webhook may name
+ * only these (or their namespace with `.*`), so a new event type is added here when it is introduced.
+ */
 export const EVENT_TYPES = [
   'movement.posted',
   'stock.below_reorder_point',
@@ -8,10 +11,14 @@ export const EVENT_TYPES = [
   'purchase_order.line_drafted',
   'purchase_order.sent',
   'purchase_order.confirmed',
+  'purchase_order.partly_received',
   'purchase_order.received',
+  'purchase_order.closed',
   'purchase_order.cancelled',
   'kanban.card_signalled',
+  'kanban.loop_changed',
   'policy.changed',
+  'policy.review_ran',
 ] as const;
 
 /** Sent to one webhook by `POST /webhooks/{id}/test`; never fanned out to subscriptions. */
