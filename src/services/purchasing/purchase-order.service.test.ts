@@ -8,6 +8,7 @@ import { setPolicy } from '../policy.service.js';
 import { listStock } from '../stock.service.js';
 import { createSupplier } from '../supplier.service.js';
 import { addSupplierItem } from '../supplier-item.service.js';
+import { addContractPrice } from '../supplier-item-price.service.js';
 import {
   cancelPurchaseOrder,
   closePurchaseOrder,
@@ -211,6 +212,45 @@ describeEachDialect('purchase orders and the trigger', ({ database }) => {
     expect(events).toEqual([{ type: 'stock.below_reorder_point', subject: 'ORPHAN@WS' }]);
     const review = await database().db.selectFrom('review_items').selectAll().execute();
     expect(review).toHaveLength(1);
+  });
+
+  it('a contract price valid today replaces the list price; a rise of 10 % or more over the last price paid lists the item for review', async () => {
+    await seed();
+    await addContractPrice(
+      database(),
+      'BOLT',
+      'ACME',
+      { unit_price: 0.08, valid_from: '2026-03-01', valid_to: '2026-03-31' },
+      ctx(),
+    );
+    const first = (await issue(database(), 45)).triggered[0] as { purchase_order_id: number };
+    const drafted = await getPurchaseOrder(database(), first.purchase_order_id);
+    expect(drafted.lines[0]).toMatchObject({ unit_price: 0.08, price_rule: 'contract', line_total: 8 });
+    await sendPurchaseOrder(database(), first.purchase_order_id, ctx());
+    await receivePurchaseOrder(
+      database(),
+      first.purchase_order_id,
+      { lines: [{ sku: 'BOLT', location: 'WS', quantity: 100 }] },
+      ctx(),
+    );
+    // April: the contract has ended, the list price (0.10, +25 %) applies.
+    const april = Date.UTC(2026, 3, 2, 9);
+    await postMovements(database(), [{ type: 'issue', sku: 'BOLT', location: 'WS', quantity: 100 }], ctx(april));
+    const [second] = await listPurchaseOrders(database(), { status: 'draft' }).then((p) => p.data);
+    expect(second!.lines[0]).toMatchObject({ unit_price: 0.1, price_rule: 'list_price' });
+    await sendPurchaseOrder(database(), second!.id, ctx(april));
+    const reviews = await database().db.selectFrom('review_items').select(['reason', 'message']).execute();
+    expect(reviews).toEqual([{ reason: 'price_rise', message: expect.stringContaining('rose 25 %') }]);
+    const history = await database()
+      .db.selectFrom('supplier_item_prices')
+      .select(['kind', 'unit_price_minor'])
+      .orderBy('id')
+      .execute();
+    expect(history).toEqual([
+      { kind: 'contract', unit_price_minor: 8 },
+      { kind: 'purchase', unit_price_minor: 8 },
+      { kind: 'purchase', unit_price_minor: 10 },
+    ]);
   });
 
   it('a policy change re-evaluates the trigger at once', async () => {

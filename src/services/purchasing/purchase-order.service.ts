@@ -1,6 +1,7 @@
 import { valueOrThrow } from '../../domain/catalogue/field-readers.js';
 import { DomainError, type FieldProblem } from '../../domain/errors.js';
 import { toMoney } from '../../domain/money.js';
+import { priceRise } from '../../domain/purchasing/price-watch.js';
 import {
   canDo,
   DEFAULT_OVER_DELIVERY_TOLERANCE,
@@ -14,8 +15,10 @@ import {
 import { formatQuantity, parseQuantity, toQuantity } from '../../domain/quantity.js';
 import { DAY_MS, instantToLocal, parseLocalDate } from '../../domain/replenishment/local-time.js';
 import { lineTotalMinor } from '../../domain/replenishment/order-sizing.js';
+import { recordPurchasePrice } from '../../store/catalogue/supplier-item-price.repository.js';
 import { type Database, readTransaction, type Tx } from '../../store/database.js';
 import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
+import { openReviewItem } from '../../store/purchasing.repository.js';
 import type { ServiceContext } from '../context.js';
 import { idempotentWrite } from '../idempotent-write.js';
 import { ledgerRepository, postMovementsWithin } from '../ledger.service.js';
@@ -166,7 +169,9 @@ export async function sendPurchaseOrder(
       .where('id', '=', id)
       .execute();
     await setCardsOfOrder(tx, id, 'ordered', 'in_transit', ctx.now);
-    await appendEvents(tx, [orderEvent('purchase_order.sent', order.id, order.supplier_code)], ctx.now);
+    const events = [orderEvent('purchase_order.sent', order.id, order.supplier_code)];
+    for (const line of lines) events.push(...(await recordPricePaid(tx, line, id, ctx)));
+    await appendEvents(tx, events, ctx.now);
     return requireView(tx, id);
   });
 }
@@ -553,8 +558,63 @@ async function endOrder(
   return reevaluatePairs(tx, database, pairs, ctx);
 }
 
+/** A rise of the price paid beyond this ratio over the last purchase puts the item up for review. */
+export const PRICE_RISE_THRESHOLD = 0.1;
+
+/**
+ * Adds the price of a sent line to its supplier item's history and, when it rose more than the
+ * threshold over the previous purchase, lists the item for review: JIT buys small and often, so it
+ * feels price swings first.
+ */
+async function recordPricePaid(tx: Tx, line: LineRow, orderId: number, ctx: ServiceContext): Promise<NewEvent[]> {
+  if (line.supplier_item_id === null || line.unit_price_minor === null) return [];
+  const supplierItemId = Number(line.supplier_item_id);
+  const price = Number(line.unit_price_minor);
+  const previous = await tx
+    .selectFrom('supplier_item_prices')
+    .select(['unit_price_minor', 'currency'])
+    .where('supplier_item_id', '=', supplierItemId)
+    .where('kind', '=', 'purchase')
+    .orderBy('recorded_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  await recordPurchasePrice(tx, {
+    supplierItemId,
+    unitPriceMinor: price,
+    currency: line.currency,
+    purchaseOrderLineId: Number(line.id),
+    now: ctx.now,
+  });
+  if (!previous || previous.currency !== line.currency) return [];
+  const rise = priceRise(Number(previous.unit_price_minor), price, PRICE_RISE_THRESHOLD);
+  if (!rise.rose) return [];
+  const message = `${line.sku} on ${purchaseOrderNumber(orderId)}: ${rise.message}`;
+  await openReviewItem(tx, {
+    itemId: Number(line.item_id),
+    locationId: null,
+    reason: 'price_rise',
+    message,
+    now: ctx.now,
+  });
+  return [
+    {
+      type: 'supplier_item.price_rose',
+      subject: line.sku,
+      payload: {
+        sku: line.sku,
+        purchase_order: purchaseOrderNumber(orderId),
+        previous_unit_price: toMoney(Number(previous.unit_price_minor), line.currency),
+        unit_price: toMoney(price, line.currency),
+        ratio: rise.ratio,
+        message,
+      },
+    },
+  ];
+}
+
 type LineRow = {
   id: number;
+  supplier_item_id: number | null;
   purchase_order_id: number;
   item_id: number;
   location_id: number;
@@ -595,6 +655,7 @@ async function lineRows(tx: Tx, orderIds: number[]): Promise<LineRow[]> {
       'l.purchase_order_id',
       'l.item_id',
       'l.location_id',
+      'l.supplier_item_id',
       'i.sku',
       'i.name as item_name',
       'i.unit',

@@ -1,11 +1,13 @@
 import { effectiveLeadTimeDays, type PriceBreak } from '../../domain/catalogue/supplier-item.js';
 import { toMoney } from '../../domain/money.js';
 import { formatQuantity, toQuantity } from '../../domain/quantity.js';
+import { instantToLocal } from '../../domain/replenishment/local-time.js';
 import { choosePriceBreak, roundOrderQuantity, unitPriceAt } from '../../domain/replenishment/order-sizing.js';
 import type { ReplenishmentPolicy } from '../../domain/replenishment/policy.js';
 import { chooseSupplierItem, type NoSupplierReason } from '../../domain/replenishment/supplier-choice.js';
 import { evaluateTrigger, type TriggerReason } from '../../domain/replenishment/trigger.js';
 import { decodePriceBreaks } from '../../store/catalogue/supplier-item.repository.js';
+import { findContractPrice } from '../../store/catalogue/supplier-item-price.repository.js';
 import type { Tx } from '../../store/database.js';
 import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
 import {
@@ -245,9 +247,19 @@ async function draftLine(
   }
   const existing = await findLine(tx, orderId, c.itemId, c.locationId);
   const before = existing ? Number(existing.quantity_milli) : 0;
+  // A contract price valid today (at the receiving site) replaces the list price and its breaks.
+  const contract = await findContractPrice(
+    tx,
+    source.id,
+    instantToLocal(ctx.now, await siteTimeZone(tx, c.locationId)).date,
+  );
   const pricing = {
-    unitPriceMinor: source.unit_price_minor === null ? null : Number(source.unit_price_minor),
-    priceBreaks: decodePriceBreaks(source.price_breaks) as PriceBreak[],
+    unitPriceMinor: contract
+      ? Number(contract.unit_price_minor)
+      : source.unit_price_minor === null
+        ? null
+        : Number(source.unit_price_minor),
+    priceBreaks: contract ? [] : (decodePriceBreaks(source.price_breaks) as PriceBreak[]),
     moqMilli: source.moq_milli === null ? null : Number(source.moq_milli),
     packSizeMilli: source.pack_size_milli === null ? null : Number(source.pack_size_milli),
     currency: source.currency,
@@ -255,7 +267,10 @@ async function draftLine(
   // Kanban orders whole containers exactly: the loop's arithmetic depends on it.
   const isKanban = c.policy.kind === 'kanban';
   const wanted = isKanban ? before + need.needMilli : roundOrderQuantity(before + need.needMilli, pricing);
-  const priced = isKanban ? kanbanPrice(wanted, pricing) : choosePriceBreak(wanted, pricing);
+  const chosen = isKanban ? kanbanPrice(wanted, pricing) : choosePriceBreak(wanted, pricing);
+  const priced = contract
+    ? { ...chosen, rule: 'contract', explanation: `contract price; ${chosen.explanation}` }
+    : chosen;
   const lineQuantity = Math.max(priced.quantityMilli, before);
   const added = lineQuantity - before;
   const triggerNote = need.explanation;
@@ -323,12 +338,22 @@ async function draftLine(
   return { addedMilli: added, outcome, events };
 }
 
+async function siteTimeZone(tx: Tx, locationId: number): Promise<string> {
+  const row = await tx
+    .selectFrom('locations as l')
+    .leftJoin('locations as site', 'site.id', 'l.site_id')
+    .select(['l.time_zone as own', 'site.time_zone as site'])
+    .where('l.id', '=', locationId)
+    .executeTakeFirst();
+  return row?.site ?? row?.own ?? 'UTC';
+}
+
 function kanbanPrice(
   quantityMilli: number,
   pricing: { unitPriceMinor: number | null; priceBreaks: readonly PriceBreak[]; currency: string },
 ) {
-  const { unitPriceMinor } = unitPriceAt(quantityMilli, pricing);
-  const rule = unitPriceMinor === null ? 'no_price' : 'list_price';
+  const { unitPriceMinor, priceBreak } = unitPriceAt(quantityMilli, pricing);
+  const rule = unitPriceMinor === null ? 'no_price' : priceBreak === null ? 'list_price' : 'break_reached';
   const explanation =
     unitPriceMinor === null
       ? `no price is known for ${formatQuantity(quantityMilli)}`
