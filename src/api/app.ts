@@ -9,6 +9,7 @@ import type { MailSettings } from '../services/purchasing/send.service.js';
 import type { Database } from '../store/database.js';
 import { type ErrorBody, statusOf } from './http-errors.js';
 import { registerRoutes } from './routes/index.js';
+import { kanbanPageRoutes } from './routes/kanban-page.js';
 import { sharedSchemas } from './schemas/index.js';
 
 export type AppOptions = {
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   for (const schema of sharedSchemas) app.addSchema(schema);
   await app.register(registerRoutes, { prefix: '/api/v1' });
+  await app.register(kanbanPageRoutes);
   return app;
 }
 

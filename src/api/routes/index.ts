@@ -3,6 +3,7 @@ import { calcRoutes } from './calc.routes.js';
 import { csvRoutes } from './csv.routes.js';
 import { eventRoutes } from './event.routes.js';
 import { itemRoutes } from './item.routes.js';
+import { kanbanRoutes } from './kanban.routes.js';
 import { locationRoutes } from './location.routes.js';
 import { movementRoutes } from './movement.routes.js';
 import { policyRoutes } from './policy.routes.js';
@@ -24,4 +25,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(policyRoutes);
   await app.register(purchaseOrderRoutes);
   await app.register(eventRoutes);
+  await app.register(kanbanRoutes);
 }
