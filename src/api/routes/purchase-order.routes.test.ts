@@ -112,6 +112,61 @@ describeEachDialect('purchase order routes', ({ database }) => {
     expect(closed.json()).toMatchObject({ status: 'closed' });
   });
 
+  it('drafts can be edited: add a line by hand, split it off, merge it back, move a line to another supplier', async () => {
+    await app.inject({ method: 'POST', url: '/api/v1/suppliers', payload: { code: 'BETA', name: 'Beta' } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/items/BOLT-M8/sources',
+      payload: { supplier: 'BETA', unit_price: 0.2, rank: 2 },
+    });
+    await seedCatalogue(database(), { items: ['NUT-M8'], locations: [] });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/items/NUT-M8/sources',
+      payload: { supplier: 'ACME', unit_price: 0.05 },
+    });
+    const id = (await issue(70)).json().triggered[0].purchase_order_id as number;
+    const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
+
+    const added = await post(`/api/v1/purchase-orders/${id}/lines`, { sku: 'NUT-M8', location: 'WS', quantity: 40 });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(added.json().lines).toHaveLength(2);
+    const nutLine = added.json().lines.find((l: { sku: string }) => l.sku === 'NUT-M8');
+    expect(nutLine).toMatchObject({ origin: 'manual', quantity: 40, unit_price: 0.05 });
+
+    const split = await post(`/api/v1/purchase-orders/${id}/split`, { line_ids: [nutLine.id] });
+    expect(split.statusCode, split.body).toBe(200);
+    expect(split.json()).toMatchObject({ status: 'draft', collecting: false, lines: [{ sku: 'NUT-M8' }] });
+    const merged = await post(`/api/v1/purchase-orders/${id}/merge`, { from: split.json().id });
+    expect(merged.json().lines).toHaveLength(2);
+    expect((await app.inject({ url: `/api/v1/purchase-orders/${split.json().id}` })).json()).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: expect.stringContaining('merged into'),
+    });
+
+    const boltLine = merged.json().lines.find((l: { sku: string }) => l.sku === 'BOLT-M8');
+    const moved = await post(`/api/v1/purchase-orders/${id}/lines/${boltLine.id}/move`, { supplier: 'BETA' });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toMatchObject({
+      supplier: 'BETA',
+      collecting: true,
+      lines: [{ sku: 'BOLT-M8', quantity: 125, unit_price: 0.2 }],
+    });
+    expect(await stock()).toMatchObject({ on_order: 125, inventory_position: 155 });
+
+    const refused = [
+      [`/api/v1/purchase-orders/${id}/lines`, { sku: 'BOLT-M8', location: 'WS', quantity: 0 }, 400, 'quantity'],
+      [`/api/v1/purchase-orders/${id}/lines/${nutLine.id}/move`, { supplier: 'NOPE' }, 404, 'supplier'],
+      [`/api/v1/purchase-orders/${id}/split`, { line_ids: [nutLine.id] }, 400, 'line_ids'],
+      [`/api/v1/purchase-orders/${id}/merge`, { from: id }, 400, 'from'],
+    ] as const;
+    for (const [url, payload, status, field] of refused) {
+      const answer = await post(url, payload);
+      expect(answer.statusCode, `${url}: ${answer.body}`).toBe(status);
+      expect(answer.json().error.details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+  });
+
   it('bad input is a 4xx naming the field and changes nothing', async () => {
     const id = (await issue(70)).json().triggered[0].purchase_order_id as number;
     await app.inject({ method: 'POST', url: `/api/v1/purchase-orders/${id}/send`, payload: { email: false } });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { addDraftLine, mergeDrafts, moveDraftLine, splitDraft } from '../../services/purchasing/draft-edit.service.js';
 import {
   cancelPurchaseOrder,
   closePurchaseOrder,
@@ -249,6 +250,71 @@ export async function purchaseOrderRoutes(app: FastifyInstance): Promise<void> {
       const { id, line_id } = request.params as Static<typeof LineParams>;
       return setDraftLineQuantity(app.database, id, line_id, request.body, contextOf(request));
     },
+  );
+
+  app.post(
+    '/purchase-orders/:id/lines',
+    {
+      schema: {
+        tags,
+        summary: "Add a line to a draft by hand (the item must be bought from the order's supplier)",
+        params: IdParams,
+        body: Type.Object(
+          { sku: Type.String(), location: Type.String(), quantity: Type.Number() },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('PurchaseOrder'), ...errorResponses },
+      },
+    },
+    async (request) => addDraftLine(app.database, idOf(request), request.body, contextOf(request)),
+  );
+
+  app.post(
+    '/purchase-orders/:id/lines/:line_id/move',
+    {
+      schema: {
+        tags,
+        summary: "Move a draft line to another supplier's collecting draft; answers that draft",
+        params: LineParams,
+        body: Type.Object({ supplier: Type.String() }, { additionalProperties: false }),
+        response: { 200: Type.Ref('PurchaseOrder'), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id, line_id } = request.params as Static<typeof LineParams>;
+      return moveDraftLine(app.database, id, line_id, request.body, contextOf(request));
+    },
+  );
+
+  app.post(
+    '/purchase-orders/:id/split',
+    {
+      schema: {
+        tags,
+        summary: 'Move the chosen lines of a draft onto a new draft of the same supplier; answers the new draft',
+        params: IdParams,
+        body: Type.Object(
+          { line_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('PurchaseOrder'), ...errorResponses },
+      },
+    },
+    async (request) => splitDraft(app.database, idOf(request), request.body, contextOf(request)),
+  );
+
+  app.post(
+    '/purchase-orders/:id/merge',
+    {
+      schema: {
+        tags,
+        summary: 'Merge another draft of the same supplier into this one',
+        params: IdParams,
+        body: Type.Object({ from: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('PurchaseOrder'), ...errorResponses },
+      },
+    },
+    async (request) => mergeDrafts(app.database, idOf(request), request.body, contextOf(request)),
   );
 
   const ReviewQuery = Type.Object(

@@ -729,7 +729,7 @@ async function loadViews(tx: Tx, ids: number[]): Promise<PurchaseOrderView[]> {
   );
 }
 
-async function requireView(tx: Tx, id: number): Promise<PurchaseOrderView> {
+export async function requireView(tx: Tx, id: number): Promise<PurchaseOrderView> {
   const [view] = await loadViews(tx, [(await requireOrderRow(tx, id)).id]);
   return view!;
 }
@@ -745,7 +745,7 @@ async function requireOrderRow(tx: Tx, id: number): Promise<OrderRow> {
 }
 
 /** The order, checked to allow `action` in its status; locks it on PostgreSQL so two actions serialise. */
-async function requireOrder(tx: Tx, database: Database, id: number, action: PurchaseOrderAction): Promise<OrderRow> {
+export async function requireOrder(tx: Tx, database: Database, id: number, action: PurchaseOrderAction): Promise<OrderRow> {
   // SQLite's BEGIN IMMEDIATE already serialises writers.
   if (database.dialect === 'postgres') {
     await tx.selectFrom('purchase_orders').select('id').where('id', '=', id).forUpdate().execute();
