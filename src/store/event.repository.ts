@@ -8,15 +8,24 @@ export type OutboxEventRow = Selectable<OutboxEventTable>;
 /** The type filter of an event query: exact types and prefixes such as `purchase_order.`; `all` skips it. */
 export type EventTypeCondition = { all: boolean; types: string[]; prefixes: string[] };
 
+/** What the relay needs of an event to fan it out (the payload stays in the table). */
+export type OutboxEventHead = Pick<OutboxEventRow, 'id' | 'type' | 'created_at'>;
+
 /** Outbox events with an id above `afterId`, oldest first. */
-export async function listOutboxEventsAfter(tx: Tx, afterId: number, limit: number): Promise<OutboxEventRow[]> {
-  return tx.selectFrom('outbox_events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+export async function listOutboxEventHeadsAfter(tx: Tx, afterId: number, limit: number): Promise<OutboxEventHead[]> {
+  return tx
+    .selectFrom('outbox_events')
+    .select(['id', 'type', 'created_at'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 /** The outbox events among `ids` that are visible now. */
-export async function findOutboxEventsByIds(tx: Tx, ids: number[]): Promise<OutboxEventRow[]> {
+export async function findOutboxEventHeads(tx: Tx, ids: number[]): Promise<OutboxEventHead[]> {
   if (ids.length === 0) return [];
-  return tx.selectFrom('outbox_events').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  return tx.selectFrom('outbox_events').select(['id', 'type', 'created_at']).where('id', 'in', ids).execute();
 }
 
 /** Events in (afterId, upToId] whose type matches, oldest first: the read side of the list and the stream. */

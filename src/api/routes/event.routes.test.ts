@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -304,6 +305,27 @@ describeEachDialect('event and webhook routes', ({ database }) => {
     await app.close();
     expect(await Promise.all(ended)).toEqual([true, true]);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('closes without waiting for a client that stopped reading', async () => {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const stalled = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/api/v1/events/stream?after=0' }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    stalled.pause(); // reads nothing more: the server's buffers fill up
+    stalled.on('error', () => {});
+    const filler = 'x'.repeat(2_000);
+    for (let batch = 0; batch < 8; batch++) {
+      await append(Array.from({ length: 500 }, (_, i) => ({ type: 'movement.posted', payload: { filler, i } })));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const started = Date.now();
+    await app.close();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    stalled.destroy();
   });
 
   it('refuses a bad stream filter or Last-Event-ID with 400 naming it', async () => {

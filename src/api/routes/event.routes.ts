@@ -49,7 +49,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     onError: (error) => app.log.error(error, 'event stream'),
   });
   // Open streams would keep server.close() waiting; end them first.
-  app.addHook('preClose', async () => feed.close());
+  app.addHook('preClose', () => feed.close());
 
   app.post(
     '/webhooks',
@@ -223,12 +223,14 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
         'x-accel-buffering': 'no',
       });
       raw.write(`retry: ${RECONNECT_MS}\n: streaming events after ${afterId}\n\n`);
-      const heartbeat = setInterval(() => void write(raw, ': heartbeat\n\n'), HEARTBEAT_MS);
+      const ending = new AbortController();
+      const heartbeat = setInterval(() => void write(raw, ': heartbeat\n\n', ending.signal), HEARTBEAT_MS);
       heartbeat.unref();
       const follower = feed.follow(
         { afterId, filter },
-        (events) => write(raw, events.map(formatServerSentEvent).join('')),
+        (events) => write(raw, events.map(formatServerSentEvent).join(''), ending.signal),
         () => {
+          ending.abort();
           clearInterval(heartbeat);
           if (!raw.writableEnded) raw.end();
         },
@@ -244,17 +246,22 @@ function formatServerSentEvent(event: EventView): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-/** Writes and waits for the socket to drain (or close), so a slow reader slows its stream instead of filling memory. */
-function write(raw: ServerResponse, chunk: string): Promise<void> {
-  if (raw.destroyed || raw.writableEnded) return Promise.resolve();
+/**
+ * Writes and waits for the socket to drain, so a slow reader slows its stream instead of filling memory;
+ * stops waiting when the client goes or the stream is being closed.
+ */
+function write(raw: ServerResponse, chunk: string, ending: AbortSignal): Promise<void> {
+  if (raw.destroyed || raw.writableEnded || ending.aborted) return Promise.resolve();
   if (raw.write(chunk)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       raw.off('drain', done);
       raw.off('close', done);
+      ending.removeEventListener('abort', done);
       resolve();
     };
     raw.on('drain', done);
     raw.on('close', done);
+    ending.addEventListener('abort', done);
   });
 }

@@ -204,10 +204,10 @@ async function followEvents(
     clock: deps.now,
     onError: (error) => {
       failure = error;
-      feed.close();
+      void feed.close();
     },
   });
-  const stop = () => feed.close();
+  const stop = () => void feed.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // The feed's timer is unref'd; this keeps the process alive while following.
@@ -222,13 +222,14 @@ async function followEvents(
             deps.stdout(`${options.json ? JSON.stringify(event) : formatEventLine(event)}\n`);
             printed++;
           }
-          if (count !== undefined && printed >= count) feed.close();
+          if (count !== undefined && printed >= count) void feed.close();
         },
         resolve,
       );
-      if (count === 0) feed.close();
+      if (count === 0) void feed.close();
     });
   } finally {
+    await feed.close();
     clearInterval(keepAlive);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -11,7 +11,7 @@ import { type Database, openDatabase, writeTransaction } from '../../store/datab
 import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
 import type { ServiceContext } from '../context.js';
 import { dispatchOnce, RETRY_DELAYS_MS, startEventDispatcher } from './dispatcher.js';
-import { listEvents } from './event.service.js';
+import { currentEventPosition, listEvents } from './event.service.js';
 import { advanceEventRelay } from './event-relay.js';
 import { createWebhook, listWebhookDeliveries, updateWebhook } from './webhook.service.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
@@ -236,6 +236,15 @@ describeEachDialect('webhook dispatcher', ({ database }) => {
     await expect(listEvents(database(), { now: t0, after: '-1' })).rejects.toMatchObject({
       details: [{ field: 'after' }],
     });
+  });
+
+  it('relays a backlog in bounded passes, and "from now" starts after all of it', async () => {
+    await append(
+      database(),
+      Array.from({ length: 6_000 }, (_, i) => drafted(i)),
+    );
+    expect(await advanceEventRelay(database(), { now: t0 })).toMatchObject({ events: 5_000, settledTo: 5_000 });
+    expect(await currentEventPosition(database(), t0)).toBe(6_000);
   });
 
   it('startEventDispatcher delivers on its own timer and stops cleanly', async () => {

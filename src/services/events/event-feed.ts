@@ -29,8 +29,8 @@ export type EventFeed = {
   ): EventFollower;
   /** Wakes the followers now instead of at the next poll. */
   wake(): void;
-  /** Closes every follower and stops polling. */
-  close(): void;
+  /** Closes every follower, stops polling and waits for reads under way, so the database may close next. */
+  close(): Promise<void>;
   readonly size: number;
 };
 
@@ -59,13 +59,18 @@ export function createEventFeed(database: Database, options: EventFeedOptions = 
   let settledTo: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
+  const working = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    working.add(work);
+    void work.finally(() => working.delete(work));
+  };
 
   const tick = async () => {
-    if (ticking) return;
+    if (ticking || followers.size === 0) return;
     ticking = true;
     try {
       settledTo = (await advanceEventRelay(database, { now: clock() })).settledTo;
-      for (const follower of followers) void pump(follower);
+      for (const follower of followers) track(pump(follower));
     } catch (error) {
       onError(error);
     } finally {
@@ -127,11 +132,11 @@ export function createEventFeed(database: Database, options: EventFeedOptions = 
       };
       followers.add(follower);
       if (!timer) {
-        timer = setInterval(() => void tick(), pollMs);
+        timer = setInterval(() => track(tick()), pollMs);
         timer.unref();
       }
-      void pump(follower);
-      void tick();
+      track(pump(follower));
+      track(tick());
       return {
         get position() {
           return follower.position;
@@ -139,9 +144,10 @@ export function createEventFeed(database: Database, options: EventFeedOptions = 
         close: () => close(follower),
       };
     },
-    wake: () => void tick(),
-    close() {
+    wake: () => track(tick()),
+    async close() {
       for (const follower of [...followers]) close(follower);
+      await Promise.all([...working]);
     },
     get size() {
       return followers.size;

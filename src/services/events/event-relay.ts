@@ -1,10 +1,10 @@
 import { type Database, type Tx, writeTransaction } from '../../store/database.js';
 import type { Dialect } from '../../store/dialect.js';
 import {
-  findOutboxEventsByIds,
-  listOutboxEventsAfter,
+  findOutboxEventHeads,
+  listOutboxEventHeadsAfter,
   lockRelayState,
-  type OutboxEventRow,
+  type OutboxEventHead,
   type RelayGap,
   type RelayState,
   readRelayState,
@@ -79,16 +79,16 @@ async function relayBatch(
 ): Promise<(RelayReport & { newEvents: number }) | undefined> {
   const state = await lockRelayState(tx, dialect);
   if (!state) return undefined;
-  const events: OutboxEventRow[] = [];
+  const events: OutboxEventHead[] = [];
 
   let gaps = state.gaps;
   if (gaps.length > 0) {
     // Read xmin before looking: a transaction that ended before this point is visible to the look.
     const xmin = dialect === 'postgres' ? BigInt(await snapshotXmin(tx)) : undefined;
-    const found: OutboxEventRow[] = [];
+    const found: OutboxEventHead[] = [];
     for (let start = 0; start < gaps.length; start += 1000) {
       found.push(
-        ...(await findOutboxEventsByIds(
+        ...(await findOutboxEventHeads(
           tx,
           gaps.slice(start, start + 1000).map((gap) => gap.id),
         )),
@@ -99,7 +99,7 @@ async function relayBatch(
     gaps = gaps.filter((gap) => !foundIds.has(gap.id) && !isLost(gap, xmin, now));
   }
 
-  const fresh = await listOutboxEventsAfter(tx, state.scannedTo, batchSize);
+  const fresh = await listOutboxEventHeadsAfter(tx, state.scannedTo, batchSize);
   if (dialect === 'postgres') {
     const missing: number[] = [];
     let previous = state.scannedTo;
@@ -131,7 +131,7 @@ function isLost(gap: RelayGap, xmin: bigint | undefined, now: number): boolean {
 type Subscriber = { id: number; filter: EventTypeFilter; createdAt: number };
 
 /** One pending delivery per matching active webhook; a webhook gets the events recorded from its creation on. */
-async function fanOut(tx: Tx, events: OutboxEventRow[], now: number): Promise<number> {
+async function fanOut(tx: Tx, events: OutboxEventHead[], now: number): Promise<number> {
   const subscribers: Subscriber[] = (await listActiveSubscriptions(tx)).map((row) => ({
     id: Number(row.id),
     filter: filterOfPatterns(JSON.parse(row.event_types) as string[]),

@@ -54,9 +54,12 @@ export async function listEvents(database: Database, query: EventQuery): Promise
   };
 }
 
-/** The settled position of the outbox now: where a stream that wants only new events starts. */
+/**
+ * The settled position of the outbox now: where a stream that wants only new events starts. Relays the
+ * whole backlog first, so "from now" does not begin in the middle of events recorded while no server ran.
+ */
 export async function currentEventPosition(database: Database, now: number): Promise<number> {
-  return (await advanceEventRelay(database, { now })).settledTo;
+  return (await advanceEventRelay(database, { now, maxEvents: Number.POSITIVE_INFINITY })).settledTo;
 }
 
 export async function readEventRows(
