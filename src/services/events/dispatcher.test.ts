@@ -7,8 +7,9 @@ import {
   testPostgresUrl,
 } from '../../../test/support/dialects.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/support/webhook-receiver.js';
-import { type Database, openDatabase, writeTransaction } from '../../store/database.js';
+import { type Database, openDatabase, type Tx, writeTransaction } from '../../store/database.js';
 import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
+import { deleteSubscription } from '../../store/webhook.repository.js';
 import type { ServiceContext } from '../context.js';
 import { dispatchOnce, RETRY_DELAYS_MS, startEventDispatcher } from './dispatcher.js';
 import { currentEventPosition, listEvents } from './event.service.js';
@@ -316,8 +317,8 @@ describe.skipIf(!testPostgresUrl())('webhook dispatcher with several processes o
     );
   });
 
-  /** Opens a transaction that writes an event (drawing its id) and waits; `finish` commits or rolls it back. */
-  async function openSlowTransaction(database: Database, event: NewEvent) {
+  /** Opens a transaction that does `work` (by default, writes an event, drawing its id) and waits; `commit` or `rollback` ends it. */
+  async function openSlowTransaction(database: Database, event: NewEvent, work?: (tx: Tx) => Promise<void>) {
     let finish!: (commit: boolean) => void;
     const decided = new Promise<boolean>((resolve) => {
       finish = resolve;
@@ -329,7 +330,7 @@ describe.skipIf(!testPostgresUrl())('webhook dispatcher with several processes o
     const done = database.db
       .transaction()
       .execute(async (tx) => {
-        await appendEvents(tx, [event], t0);
+        await (work ? work(tx) : appendEvents(tx, [event], t0));
         written();
         if (!(await decided)) throw new Error('rolled back on purpose');
       })
@@ -352,6 +353,17 @@ describe.skipIf(!testPostgresUrl())('webhook dispatcher with several processes o
       },
     };
   }
+
+  it('a webhook deleted while the relay fans out to it leaves the relay to finish without it', async () => {
+    const hook = await createWebhook(first, { url: 'http://127.0.0.1:9/hooks', events: ['*'] }, ctx());
+    await append(first, [drafted(1), drafted(2)]);
+    const deleting = await openSlowTransaction(first, drafted(0), (tx) => deleteSubscription(tx, hook.id));
+    const relay = advanceEventRelay(second, { now: t0 }); // its delivery inserts wait for the delete's row lock
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await deleting.commit();
+    expect(await relay).toMatchObject({ deliveriesCreated: 0, settledTo: 2 });
+    expect(await first.db.selectFrom('webhook_deliveries').selectAll().execute()).toEqual([]);
+  });
 
   it('does not skip an event whose smaller id commits after a larger one', async () => {
     receiver = await startWebhookReceiver(() => 200);

@@ -54,7 +54,9 @@ export async function advanceEventRelay(
   const maxEvents = options.maxEvents ?? 5_000;
   const report: RelayReport = { events: 0, deliveriesCreated: 0, settledTo: 0 };
   for (;;) {
-    const batch = await writeTransaction(database, (tx) => relayBatch(tx, database.dialect, options.now, batchSize));
+    const batch = await withRetryOnDeletedWebhook(() =>
+      writeTransaction(database, (tx) => relayBatch(tx, database.dialect, options.now, batchSize)),
+    );
     if (!batch) {
       report.settledTo = settledPosition(await readRelayState(database.db));
       return report;
@@ -63,6 +65,20 @@ export async function advanceEventRelay(
     report.deliveriesCreated += batch.deliveriesCreated;
     report.settledTo = batch.settledTo;
     if (batch.newEvents < batchSize || report.events >= maxEvents) return report;
+  }
+}
+
+/**
+ * A webhook deleted while its deliveries are being inserted breaks their foreign key (PostgreSQL, where
+ * the two can run at once); the batch touched nothing else, so it is run again without that webhook.
+ */
+async function withRetryOnDeletedWebhook<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== '23503') throw error;
+    }
   }
 }
 
