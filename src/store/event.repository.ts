@@ -99,13 +99,29 @@ export async function lockRelayState(tx: Tx, dialect: Dialect): Promise<RelaySta
   return row && { scannedTo: Number(row.scanned_to), gaps: JSON.parse(row.gaps) as RelayGap[] };
 }
 
+/** The relay state as last committed; the start of the outbox when there is none yet. */
 export async function readRelayState(tx: Tx): Promise<RelayState> {
   const row = await tx
     .selectFrom('event_relay_state')
     .select(['scanned_to', 'gaps'])
     .where('name', '=', RELAY)
-    .executeTakeFirstOrThrow();
-  return { scannedTo: Number(row.scanned_to), gaps: JSON.parse(row.gaps) as RelayGap[] };
+    .executeTakeFirst();
+  return row
+    ? { scannedTo: Number(row.scanned_to), gaps: JSON.parse(row.gaps) as RelayGap[] }
+    : { scannedTo: 0, gaps: [] };
+}
+
+/**
+ * Creates the relay state at the start of the outbox unless it exists (the migration creates it; wiping
+ * all data, as `demo --force` does, removes it together with the events). Answers whether it was missing.
+ */
+export async function ensureRelayState(tx: Tx, now: number): Promise<boolean> {
+  const result = await tx
+    .insertInto('event_relay_state')
+    .values({ name: RELAY, scanned_to: 0, gaps: '[]', updated_at: now })
+    .onConflict((conflict) => conflict.column('name').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function saveRelayState(tx: Tx, state: RelayState, now: number): Promise<void> {

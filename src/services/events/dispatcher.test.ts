@@ -7,6 +7,7 @@ import {
   testPostgresUrl,
 } from '../../../test/support/dialects.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/support/webhook-receiver.js';
+import { clearAllData } from '../../store/clear-data.js';
 import { type Database, openDatabase, type Tx, writeTransaction } from '../../store/database.js';
 import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
 import { deleteSubscription } from '../../store/webhook.repository.js';
@@ -246,6 +247,14 @@ describeEachDialect('webhook dispatcher', ({ database }) => {
     );
     expect(await advanceEventRelay(database(), { now: t0 })).toMatchObject({ events: 5_000, settledTo: 5_000 });
     expect(await currentEventPosition(database(), t0)).toBe(6_000);
+  });
+
+  it('starts over at the beginning of the outbox after all data was wiped (demo --force)', async () => {
+    await append(database(), [drafted(1), drafted(2), drafted(3)]);
+    expect((await advanceEventRelay(database(), { now: t0 })).settledTo).toBe(3);
+    await writeTransaction(database(), (tx) => clearAllData(tx, database().dialect));
+    await append(database(), [drafted(4)]);
+    expect((await listEvents(database(), { now: t0 })).data.map((e) => e.subject)).toEqual(['PO-4']);
   });
 
   it('startEventDispatcher delivers on its own timer and stops cleanly', async () => {

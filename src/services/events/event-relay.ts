@@ -1,6 +1,7 @@
 import { type Database, type Tx, writeTransaction } from '../../store/database.js';
 import type { Dialect } from '../../store/dialect.js';
 import {
+  ensureRelayState,
   findOutboxEventHeads,
   listOutboxEventHeadsAfter,
   lockRelayState,
@@ -93,7 +94,8 @@ async function relayBatch(
   now: number,
   batchSize: number,
 ): Promise<(RelayReport & { newEvents: number }) | undefined> {
-  const state = await lockRelayState(tx, dialect);
+  let state = await lockRelayState(tx, dialect);
+  if (!state && (await ensureRelayState(tx, now))) state = await lockRelayState(tx, dialect);
   if (!state) return undefined;
   const events: OutboxEventHead[] = [];
 
