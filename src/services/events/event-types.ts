@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'purchase_order.received',
   'purchase_order.closed',
   'purchase_order.cancelled',
+  'purchase_order.line_moved',
+  'supplier_item.price_rose',
   'kanban.card_signalled',
   'kanban.loop_changed',
   'policy.changed',
