@@ -9,6 +9,7 @@ import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
 import { registerPolicyCommands } from './policy.command.js';
 import { registerPurchaseOrderCommands } from './po.command.js';
+import { registerSchedulerCommand } from './scheduler.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerSourceCommands } from './source.command.js';
 import { registerSupplierCommands } from './supplier.command.js';
@@ -27,5 +28,6 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerCsvCommands(program, deps);
   registerDemoCommand(program, deps);
   registerCalcCommand(program, deps);
+  registerSchedulerCommand(program, deps);
   registerWebhookCommands(program, deps);
 }

@@ -1,0 +1,92 @@
+import type { Database } from '../store/database.js';
+import { type AutoSendReport, runDueAutoSends, type SendPurchaseOrder } from './purchasing/auto-send.service.js';
+import { sendPurchaseOrder } from './purchasing/purchase-order.service.js';
+import { type ReviewRunReport, runDueReviews } from './purchasing/review.service.js';
+
+/** What one scheduler tick did. */
+export type SchedulerTick = { now: string; reviews: ReviewRunReport; auto_sends: AutoSendReport };
+
+export type SchedulerTickOptions = {
+  /** How drafts are sent (a wrapper may also e-mail them). */
+  send?: SendPurchaseOrder;
+  /** At most this many reviews per tick. */
+  reviewLimit?: number;
+};
+
+export type SchedulerOptions = SchedulerTickOptions & {
+  intervalMs?: number;
+  /** Epoch ms; read once per tick. */
+  clock?: () => number;
+  /** A failed tick, or one review or draft that failed in it. Never thrown. */
+  onError?: (error: unknown) => void;
+  onTick?: (tick: SchedulerTick) => void;
+};
+
+export type Scheduler = {
+  /** Stops the timer and waits for a tick in progress to finish. */
+  stop(): Promise<void>;
+};
+
+/** Runs the due periodic reviews, then sends the drafts whose automatic send time has come. */
+export async function runSchedulerTick(
+  database: Database,
+  now: number,
+  options: SchedulerTickOptions = {},
+): Promise<SchedulerTick> {
+  const reviews = await runDueReviews(database, now, {
+    ...(options.reviewLimit !== undefined && { limit: options.reviewLimit }),
+  });
+  const autoSends = await runDueAutoSends(database, now, options.send ?? sendPurchaseOrder);
+  return { now: new Date(now).toISOString(), reviews, auto_sends: autoSends };
+}
+
+/**
+ * Runs a scheduler tick at once and then every `intervalMs` (default 30 s) in this process. The timer
+ * does not keep the process alive; a tick never starts while the previous one runs (that interval is
+ * skipped). Ticks in several processes on one database are safe: each review and send claims its row.
+ */
+export function startScheduler(database: Database, options: SchedulerOptions = {}): Scheduler {
+  const { intervalMs = 30_000, clock = Date.now, onTick } = options;
+  const onError = (error: unknown) => {
+    try {
+      (options.onError ?? logError)(error);
+    } catch {
+      // A broken error handler must not stop the scheduler.
+    }
+  };
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = (async () => {
+      let result: SchedulerTick | undefined;
+      try {
+        result = await runSchedulerTick(database, clock(), options);
+        for (const e of result.reviews.errors) onError(new Error(`review of ${e.sku}@${e.location}: ${e.message}`));
+        for (const e of result.auto_sends.errors) onError(new Error(`automatic send of ${e.number}: ${e.message}`));
+      } catch (error) {
+        onError(error);
+      }
+      running = undefined;
+      try {
+        if (result) onTick?.(result);
+      } catch (error) {
+        onError(error);
+      }
+    })();
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+function logError(error: unknown): void {
+  console.error('scheduler:', error);
+}
