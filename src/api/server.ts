@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { startEventDispatcher } from '../services/events/dispatcher.js';
 import { mailConfigFromEnv } from '../services/purchasing/mailer.js';
 import { buyerNameFromEnv } from '../services/purchasing/send.service.js';
+import { startScheduler } from '../services/scheduler.js';
 import { type Database, type DatabaseConfig, openDatabase } from '../store/database.js';
 import { buildApp } from './app.js';
 
@@ -18,11 +19,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const dispatcher = startEventDispatcher(database, { onError: (error) => app.log.error(error, 'event dispatcher') });
+  const scheduler =
+    process.env['LEANSTOCK_SCHEDULER'] === 'off'
+      ? undefined
+      : startScheduler(database, { onError: (error) => app.log.error(error, 'scheduler') });
   return {
     app,
     database,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     async close() {
+      await scheduler?.stop();
       await dispatcher.stop();
       await app.close();
       await database.close();

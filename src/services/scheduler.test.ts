@@ -1,7 +1,11 @@
-import { afterEach, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeEachDialect } from '../../test/support/dialects.js';
 import { seedCatalogue } from '../../test/support/fixtures.js';
-import type { Database } from '../store/database.js';
+import { startServer } from '../api/server.js';
+import { type Database, openDatabase } from '../store/database.js';
 import type { ServiceContext } from './context.js';
 import { postMovements } from './ledger.service.js';
 import { setPolicy } from './policy.service.js';
@@ -148,5 +152,48 @@ describeEachDialect('the scheduler', ({ database }) => {
     const second = startScheduler(broken, { onError: () => failing.resolve() });
     await failing.promise;
     await second.stop();
+  });
+});
+
+describe('startServer', () => {
+  async function serveOnce(schedulerEnv: string | undefined): Promise<number> {
+    const dir = mkdtempSync(join(tmpdir(), 'leanstock-scheduler-server-'));
+    const config = { dialect: 'sqlite' as const, path: join(dir, 'server.db') };
+    const previous = process.env['LEANSTOCK_SCHEDULER'];
+    try {
+      const setup = await openDatabase(config);
+      await seed(setup);
+      // The server reads the real clock: make the review due now.
+      await setup.db
+        .updateTable('policies')
+        .set({ next_review_at: Date.now() - 1000 })
+        .execute();
+      await setup.close();
+      if (schedulerEnv === undefined) delete process.env['LEANSTOCK_SCHEDULER'];
+      else process.env['LEANSTOCK_SCHEDULER'] = schedulerEnv;
+      const server = await startServer({ config, host: '127.0.0.1', port: 0, logLevel: 'silent' });
+      // The first tick starts with the server, and close() waits for it.
+      await server.close();
+      const check = await openDatabase(config);
+      const reviews = await check.db
+        .selectFrom('outbox_events')
+        .select('id')
+        .where('type', '=', 'policy.review_ran')
+        .execute();
+      await check.close();
+      return reviews.length;
+    } finally {
+      if (previous === undefined) delete process.env['LEANSTOCK_SCHEDULER'];
+      else process.env['LEANSTOCK_SCHEDULER'] = previous;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('runs the scheduler while it serves and waits for its tick on close', async () => {
+    expect(await serveOnce(undefined)).toBe(1);
+  });
+
+  it('does not run it with LEANSTOCK_SCHEDULER=off', async () => {
+    expect(await serveOnce('off')).toBe(0);
   });
 });
