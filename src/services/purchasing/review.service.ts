@@ -59,9 +59,7 @@ export async function scheduleReviews(
   now: number,
 ): Promise<void> {
   if (policy.kind !== 'periodic_review') {
-    if (before?.kind === 'periodic_review' || (before !== undefined && before.next_review_at !== null)) {
-      await setSchedule(tx, pair, null, null);
-    }
+    if (before?.kind === 'periodic_review') await setSchedule(tx, pair, null, null);
     return;
   }
   const unchanged =
