@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { startEventDispatcher } from '../services/events/dispatcher.js';
 import { mailConfigFromEnv } from '../services/purchasing/mailer.js';
-import { buyerNameFromEnv } from '../services/purchasing/send.service.js';
+import { buyerNameFromEnv, sendAndMailPurchaseOrder } from '../services/purchasing/send.service.js';
 import { startScheduler } from '../services/scheduler.js';
 import { type Database, type DatabaseConfig, openDatabase } from '../store/database.js';
 import { buildApp } from './app.js';
@@ -22,7 +22,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const scheduler =
     process.env['LEANSTOCK_SCHEDULER'] === 'off'
       ? undefined
-      : startScheduler(database, { onError: (error) => app.log.error(error, 'scheduler') });
+      : startScheduler(database, {
+          onError: (error) => app.log.error(error, 'scheduler'),
+          // Automatically sent orders are e-mailed like those sent by hand.
+          send: (db, id, ctx) => sendAndMailPurchaseOrder(db, id, ctx, mail, { email: true }),
+        });
   return {
     app,
     database,

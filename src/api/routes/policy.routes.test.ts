@@ -72,6 +72,18 @@ describeEachDialect('policy routes', ({ database }) => {
     }
   });
 
+  it('answers the next periodic review (local 06:00 at the site, the next one after now)', async () => {
+    const res = await send('PUT', '/api/v1/policies/NUT-M8/VAN', {
+      kind: 'periodic_review',
+      review_days: 7,
+      target: 30,
+    });
+    expect(res.statusCode).toBe(200);
+    // now = 2026-06-01 12:00Z = 14:00 in Berlin: today's 06:00 has passed, so tomorrow 06:00 CEST = 04:00Z.
+    expect(res.json().next_review_at).toBe('2026-06-02T04:00:00.000Z');
+    expect((await send('GET', '/api/v1/policies/NUT-M8/VAN')).json().next_review_at).toBe('2026-06-02T04:00:00.000Z');
+  });
+
   const matrix: Array<[string, unknown, number, string]> = [
     ['s > S', { kind: 'reorder_point', reorder_point: 300, target: 200 }, 400, 'reorder_point'],
     ['zero container', { kind: 'kanban', cards: 2, container_quantity: 0 }, 400, 'container_quantity'],

@@ -61,6 +61,9 @@ export const Policy = Type.Object({
   supplier: Type.Optional(Type.String()),
   review_days: Type.Optional(Type.Integer()),
   review_time: Type.Optional(Type.String()),
+  next_review_at: Type.Optional(
+    Type.Union([Type.String({ format: 'date-time', description: 'periodic_review: the next review' }), Type.Null()]),
+  ),
   balance: Type.Object({
     on_hand: Quantity,
     allocated: Quantity,
