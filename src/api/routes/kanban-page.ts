@@ -82,9 +82,9 @@ export function renderCardPage(card: KanbanCardView, nonce: string): string {
   </dl>
   ${
     inCirculation
-      ? `${current ? `<p class="note">${e(current)}</p>` : ''}
-  <button id="signal" class="signal" type="button" autofocus>Container empty — order one</button>
-  <div id="result" class="result" role="status" aria-live="polite" hidden></div>
+      ? `${current ? `<p id="current" class="note">${e(current)}</p>` : ''}
+  <button id="signal" class="signal" type="button" autofocus><span class="nowrap">Container empty&nbsp;—</span> <span class="nowrap">order one</span></button>
+  <div id="result" class="result" role="status" aria-live="polite" tabindex="-1" hidden></div>
   <noscript><p class="result result-error">This page needs JavaScript to signal the card.</p></noscript>`
       : `<p class="result result-error">This card was retired from its loop${card.purchase_order ? ` (its container is on ${e(card.purchase_order)})` : ''}. Take it out of circulation.</p>`
   }
@@ -126,6 +126,7 @@ function page(title: string, nonce: string, body: string): string {
 
 const STYLE = `
 *{box-sizing:border-box}
+[hidden]{display:none !important}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:#eef0f3;color:#111;font:17px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 .card{max-width:480px;margin:0 auto;padding:16px 16px 24px;background:#fff;min-height:100vh}
@@ -141,13 +142,15 @@ body{margin:0;background:#eef0f3;color:#111;font:17px/1.45 system-ui,-apple-syst
 .state-empty{background:#fef3c7;color:#78350f}
 .state-ordered{background:#dbeafe;color:#1e3a8a}
 .state-in_transit{background:#e0e7ff;color:#312e81}
-.note{margin:0 0 12px;padding:10px 12px;border-radius:8px;background:#f3f4f6;color:#333}
-.signal{display:block;width:100%;min-height:76px;margin:8px 0 16px;padding:14px 16px;border:0;border-radius:14px;background:#c2410c;color:#fff;font:inherit;font-size:21px;font-weight:700;line-height:1.2;cursor:pointer;touch-action:manipulation}
+.note{margin:0 0 12px;padding:12px 14px;border-radius:10px;background:#fffbeb;color:#78350f;font-weight:600;border-left:8px solid #b45309}
+.signal{display:block;width:100%;min-height:76px;margin:8px 0 16px;padding:14px 16px;border:0;border-radius:14px;background:#c2410c;color:#fff;font:inherit;font-size:20px;font-weight:700;line-height:1.25;cursor:pointer;touch-action:manipulation}
 .signal:hover{background:#9a3412}
 .signal:focus{outline:4px solid #111;outline-offset:4px}
 .signal:focus:not(:focus-visible){outline-color:#9a3412}
 .signal:disabled{background:#6b7280;cursor:default}
-.result{white-space:pre-line;margin:0 0 16px;padding:14px 16px;border-radius:10px;font-size:19px;font-weight:600;border-left:8px solid}
+.result{margin:8px 0 16px;padding:14px 16px;border-radius:10px;font-size:19px;font-weight:600;border-left:8px solid}
+.result:focus{outline:none}
+.nowrap{white-space:nowrap}
 .result-ok{background:#ecfdf5;border-color:#15803d;color:#14532d}
 .result-warn{background:#fffbeb;border-color:#b45309;color:#78350f}
 .result-error{background:#fef2f2;border-color:#b91c1c;color:#7f1d1d}
@@ -162,24 +165,45 @@ const SCRIPT = `
   var button = document.getElementById('signal');
   var result = document.getElementById('result');
   var state = document.getElementById('state');
+  var current = document.getElementById('current');
   if (!button) return;
   var STATES = { full: 'Full', empty: 'Empty, not ordered yet', ordered: 'Ordered', in_transit: 'In transit' };
   var bytes = new Uint8Array(16);
   (window.crypto || window.msCrypto).getRandomValues(bytes);
   var key = 'kanban-page-' + Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
-  var label = button.textContent;
+  var label = button.innerHTML;
   button.focus();
 
-  function show(kind, text) {
+  // Each line is a list of pieces; order numbers are kept on one line (a hyphen may otherwise break them).
+  function show(kind, lines) {
     result.hidden = false;
     result.className = 'result result-' + kind;
-    result.textContent = text;
+    result.textContent = '';
+    lines.forEach(function (pieces, index) {
+      if (index > 0) result.appendChild(document.createElement('br'));
+      pieces.forEach(function (piece) {
+        if (typeof piece === 'string') {
+          result.appendChild(document.createTextNode(piece));
+        } else {
+          var span = document.createElement('span');
+          span.className = 'nowrap';
+          span.textContent = piece.keep;
+          result.appendChild(span);
+        }
+      });
+    });
+  }
+
+  // "id: card 3 was retired …" → "Card 3 was retired …": the field name means nothing on this page.
+  function sentence(message) {
+    var text = String(message).replace(/^[A-Za-z_][\\w.\\[\\]]*: /, '');
+    return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
   }
 
   function fail(text) {
-    show('error', text);
+    show('error', [[text]]);
     button.disabled = false;
-    button.textContent = label;
+    button.innerHTML = label;
     button.focus();
   }
 
@@ -190,17 +214,19 @@ const SCRIPT = `
     (answer.triggered || []).forEach(function (outcome) {
       if (outcome.kind === 'order_line') {
         ordered = true;
-        lines.push('Ordered ' + (outcome.cards || 1) + ' \\u00d7 ' + container + ' on ' + outcome.purchase_order + ' from ' + outcome.supplier);
+        lines.push(['Ordered ' + (outcome.cards || 1) + ' \\u00d7 ' + container + ' on ', { keep: outcome.purchase_order }, ' from ' + outcome.supplier]);
       } else {
-        lines.push('Signalled, but not ordered: ' + outcome.message);
+        lines.push(['Signalled, but not ordered: ' + outcome.message]);
       }
     });
     if (lines.length === 0) {
-      lines.push(answer.already_signalled
-        ? 'Already signalled \\u2014 ' + (answer.purchase_order ? 'on ' + answer.purchase_order : 'not on an order yet')
-        : 'Signalled.');
+      lines.push(!answer.already_signalled
+        ? ['Signalled.']
+        : answer.purchase_order
+          ? ['Already signalled \\u2014 on ', { keep: answer.purchase_order }]
+          : ['Already signalled \\u2014 not on an order yet']);
     }
-    return { kind: ordered ? 'ok' : answer.already_signalled && answer.purchase_order ? 'ok' : 'warn', text: lines.join('\\n') };
+    return { kind: ordered || (answer.already_signalled && answer.purchase_order) ? 'ok' : 'warn', lines: lines };
   }
 
   button.addEventListener('click', function () {
@@ -213,14 +239,17 @@ const SCRIPT = `
       })
       .then(function (answer) {
         if (!answer.ok) {
-          fail(answer.body && answer.body.error ? answer.body.error.message : 'The server refused the signal.');
+          fail(answer.body && answer.body.error ? sentence(answer.body.error.message) : 'The server refused the signal.');
           return;
         }
         var shown = describe(answer.body);
-        show(shown.kind, shown.text);
+        show(shown.kind, shown.lines);
         state.textContent = STATES[answer.body.state] || answer.body.state;
         state.className = 'state state-' + answer.body.state;
-        button.textContent = 'Signalled';
+        // Nothing more to do on this card: the answer takes the button's place and the focus.
+        button.hidden = true;
+        if (current) current.hidden = true;
+        result.focus();
       })
       .catch(function () {
         fail('Could not reach the server. Check the connection and press again.');

@@ -224,7 +224,9 @@ describeEachDialect('kanban routes', ({ database }) => {
     expect(html).toContain('<h1 class="sku">BOLT</h1>');
     expect(html).toContain('50 pcs');
     expect(html).toContain('ACME (Acme)');
-    expect(html).toContain('id="signal" class="signal" type="button" autofocus>Container empty — order one</button>');
+    expect(html).toContain(
+      'id="signal" class="signal" type="button" autofocus><span class="nowrap">Container empty&nbsp;—</span> <span class="nowrap">order one</span></button>',
+    );
     expect(html).toContain(`data-card-id="${loop.cards[2]!.id}"`);
     // Nothing is loaded from elsewhere.
     expect(html).not.toMatch(/\b(src|href)=/);
