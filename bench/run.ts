@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: ledger ingest on SQLite and PostgreSQL against raw-driver baselines, HTTP movement
- * posts against a real server, and the server's peak memory. Writes bench/results/<timestamp>.json and
- * prints a summary. BENCH_SCALE=0.1 for a quick run; BENCH_ONLY=ingest-sqlite,ingest-postgres,http to
- * pick parts; LEANSTOCK_BENCH_PG_URL (else LEANSTOCK_TEST_PG_URL, else the local test database) for PostgreSQL.
+ * posts against a real server, the server's peak memory, and the replenishment trigger's cost (latency
+ * of a crossing movement, ingest with policies). Writes bench/results/<timestamp>.json (and
+ * trigger-<dialect>.json) and prints a summary. BENCH_SCALE=0.1 for a quick run;
+ * BENCH_ONLY=ingest-sqlite,ingest-postgres,http,trigger-sqlite,trigger-postgres to pick parts;
+ * BENCH_TRIGGER=latency or ingest for half of a trigger part; LEANSTOCK_BENCH_PG_URL (else
+ * LEANSTOCK_TEST_PG_URL, else the local test database) for PostgreSQL.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,8 +15,15 @@ import { benchHttp, type HttpResult } from './http.bench.js';
 import { benchPostgresIngest, benchSqliteIngest, type IngestResult, redact } from './ingest.bench.js';
 import { benchScale, describeEnvironment, projectRoot } from './support/environment.js';
 import { generateWorkload } from './support/workload.js';
+import {
+  benchTriggerIngest,
+  benchTriggerLatency,
+  type LatencyPair,
+  type TriggerIngestResult,
+  type TriggerLatencyResult,
+} from './trigger.bench.js';
 
-const PARTS = ['ingest-sqlite', 'ingest-postgres', 'http'] as const;
+const PARTS = ['ingest-sqlite', 'ingest-postgres', 'http', 'trigger-sqlite', 'trigger-postgres'] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -35,9 +45,17 @@ async function main(): Promise<void> {
     environment: ReturnType<typeof describeEnvironment>;
     ingest: IngestResult[];
     http: HttpResult | null;
+    trigger: TriggerReport[];
     finished_at?: string;
     load_average_at_end?: number[];
-  } = { started_at: started.toISOString(), scale, environment: describeEnvironment(), ingest: [], http: null };
+  } = {
+    started_at: started.toISOString(),
+    scale,
+    environment: describeEnvironment(),
+    ingest: [],
+    http: null,
+    trigger: [],
+  };
 
   const env = report.environment;
   console.log(
@@ -68,14 +86,60 @@ async function main(): Promise<void> {
     });
     printHttp(report.http);
   }
-
-  report.finished_at = new Date().toISOString();
-  report.load_average_at_end = os.loadavg().map((load) => Math.round(load * 100) / 100);
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
+  const halves = (process.env['BENCH_TRIGGER'] ?? 'latency,ingest').split(',').map((h) => h.trim());
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    if (!only.includes(`trigger-${dialect}`)) continue;
+    const where = dialect === 'sqlite' ? 'SQLite' : `PostgreSQL (${redact(pgUrl)})`;
+    const entry: TriggerReport = { dialect, latency: null, ingest: null };
+    if (halves.includes('latency')) {
+      const rounds = Math.max(2, Math.round(4 * scale));
+      console.log(
+        `\nTrigger latency, ${where}: 2,000 items with reorder-point policies, single-movement calls alternating no-cross and cross issues, ${rounds} rounds after a warm-up …`,
+      );
+      entry.latency = await benchTriggerLatency({
+        dialect,
+        pgUrl,
+        items: 2000,
+        rounds,
+        warmupRounds: 1,
+        httpRounds: 1,
+      });
+      printTriggerLatency(entry.latency);
+    }
+    if (halves.includes('ingest')) {
+      console.log(
+        `\nTrigger ingest, ${where}: ${movements.toLocaleString('en')} movements with a policy on every item × site, against the Foundation (no policies), batches interleaved …`,
+      );
+      entry.ingest = await benchTriggerIngest(workload, batchSize, dialect, pgUrl);
+      printTriggerIngest(entry.ingest);
+    }
+    report.trigger.push(entry);
+    const file = join(dir, `trigger-${dialect}.json`);
+    const { ingest: _ingest, http: _http, trigger: _trigger, ...header } = report;
+    writeFileSync(
+      file,
+      `${JSON.stringify({ ...header, finished_at: new Date().toISOString(), load_average_at_end: loadAverage(), trigger: entry }, null, 2)}\n`,
+    );
+    console.log(`  written to ${relative(process.cwd(), file)}`);
+  }
+
+  report.finished_at = new Date().toISOString();
+  report.load_average_at_end = loadAverage();
   const file = join(dir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nResults: ${relative(process.cwd(), file)}`);
+}
+
+type TriggerReport = {
+  dialect: 'sqlite' | 'postgres';
+  latency: TriggerLatencyResult | null;
+  ingest: TriggerIngestResult | null;
+};
+
+function loadAverage(): number[] {
+  return os.loadavg().map((load) => Math.round(load * 100) / 100);
 }
 
 function pgFromDatabaseUrl(): string | undefined {
@@ -112,6 +176,35 @@ function printHttp(result: HttpResult): void {
   const memory = result.memory;
   console.log(
     `  server memory (${n(result.items)}-item catalogue): peak RSS ${memory.after_start?.peak_rss_mib ?? '?'} MiB after start, ${memory.after_load?.peak_rss_mib ?? '?'} MiB after the load (VmHWM)`,
+  );
+}
+
+function printTriggerLatency(result: TriggerLatencyResult): void {
+  if ('skipped' in result) {
+    console.log(`  skipped: ${result.skipped}`);
+    return;
+  }
+  const line = (label: string, pair: LatencyPair) =>
+    console.log(
+      `  ${label}: no-cross p50 ${pair.no_cross_ms.p50} ms, p99 ${pair.no_cross_ms.p99} ms; cross p50 ${pair.cross_ms.p50} ms, p99 ${pair.cross_ms.p99} ms; ratio p50 ${pair.ratio_p50}, p99 ${pair.ratio_p99} (${n(pair.cross_ms.samples)} of each)`,
+    );
+  line('service', result.service);
+  line('HTTP (inject)', result.http);
+  console.log(
+    `  target ratio ≤ ${result.target_ratio}: ${result.met ? 'MET' : 'NOT MET'}; check ${result.check.ok ? 'ok' : 'FAILED'} (${n(result.check.crossings)} crossings, ${n(result.check.lines_drafted)} lines, ${result.check.unexpected_outcomes} unexpected outcomes)`,
+  );
+}
+
+function printTriggerIngest(result: TriggerIngestResult): void {
+  if ('skipped' in result) {
+    console.log(`  skipped: ${result.skipped}`);
+    return;
+  }
+  console.log(
+    `  Foundation: ${n(result.foundation.per_second)} movements/s (${result.foundation.seconds} s); with ${n(result.policies)} policies: ${n(result.with_policies.per_second)} movements/s (${result.with_policies.seconds} s), ${n(result.lines_drafted)} lines drafted`,
+  );
+  console.log(
+    `  ratio ${result.ratio} (target ≥ ${result.target_ratio}) ${result.met ? 'MET' : 'NOT MET'}; check ${result.check.ok ? 'ok' : 'FAILED'}`,
   );
 }
 
