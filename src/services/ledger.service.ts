@@ -23,7 +23,8 @@ import {
   type NewMovementRow,
   type PolicyRef,
 } from '../store/ledger.repository.js';
-import { appendEvents } from '../store/outbox.repository.js';
+import { appendEvents, type NewEvent } from '../store/outbox.repository.js';
+import { type DraftingRepository, draftingRepository } from '../store/purchasing.repository.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
 import { policyFromRow } from './policy.service.js';
@@ -100,8 +101,7 @@ export async function postMovements(database: Database, raws: unknown[], ctx: Se
     ]);
   }
   const requests = parseAll(raws, ctx.now);
-  const repository = ledgerRepository(database);
-  const work = (tx: Tx) => postParsed(tx, repository, requests, ctx);
+  const work = (tx: Tx) => postParsed(tx, database, requests, ctx);
   return retryUniqueRace('movements_idempotency_key_key', () =>
     // Without a request key there is nothing to store: concurrent posts may share one SQLite commit.
     ctx.idempotencyKey
@@ -136,7 +136,7 @@ export async function postMovementsWithin(
   raws: unknown[],
   ctx: ServiceContext,
 ): Promise<PostOutcome[]> {
-  return postParsed(tx, ledgerRepository(database), parseAll(raws, ctx.now), ctx);
+  return postParsed(tx, database, parseAll(raws, ctx.now), ctx);
 }
 
 function parseAll(raws: unknown[], now: number): MovementRequest[] {
@@ -239,10 +239,11 @@ function pairKey(itemId: number, locationId: number): number | string {
 
 async function postParsed(
   tx: Tx,
-  repository: LedgerRepository,
+  database: Database,
   requests: MovementRequest[],
   ctx: ServiceContext,
 ): Promise<PostOutcome[]> {
+  const repository = ledgerRepository(database);
   const count = requests.length;
   const problems: CodedProblem[] = [];
   const where = (index: number) => (count === 1 ? undefined : index);
@@ -386,7 +387,7 @@ async function postParsed(
 
   const locationCodes = new Map<number, string>();
   for (const location of locations.values()) locationCodes.set(location.id, location.code);
-  const triggered = await runTrigger(tx, working, requests, locationCodes, ctx);
+  const trigger = await runTrigger(tx, draftingRepository(database), working, requests, locationCodes, ctx);
   const ids = rows.length > 0 ? await repository.insertMovements(tx, rows) : [];
   const changed = working.changedRows();
   if (changed.length > 0) await repository.saveBalances(tx, changed, ctx.now);
@@ -418,26 +419,28 @@ async function postParsed(
       movements.push(movementView(row, ids[r]!, request.sku, code));
       balances.push(balanceView(rowOnHand[r]!, working.rows[rowPairs[r]!]!, request.sku, code));
     }
-    outcomes[index] = { movements, balances, replayed: false, triggered: triggered.get(index) ?? [] };
+    outcomes[index] = { movements, balances, replayed: false, triggered: trigger.byRequest.get(index) ?? [] };
   }
-  if (rows.length > 0) await appendMovementsPosted(tx, outcomes, ctx.now);
+  await appendMovementsPosted(tx, outcomes, trigger.events, ctx.now);
   return outcomes;
 }
 
 /**
  * Checks the policy of every item × location this call changed, on the positions after all its
  * movements (a batch that dips twice is one dip), and drafts what they need. The balances carry the
- * drafted quantities on order before they are saved, in the same transaction as the movements.
+ * drafted quantities on order before they are saved, in the same transaction as the movements. The
+ * trigger's events are returned, for the caller to append before its `movement.posted`.
  */
 async function runTrigger(
   tx: Tx,
+  drafting: DraftingRepository,
   working: WorkingBalances,
   requests: MovementRequest[],
   locationCodes: Map<number, string>,
   ctx: ServiceContext,
-): Promise<Map<number, TriggerOutcome[]>> {
+): Promise<{ byRequest: Map<number, TriggerOutcome[]>; events: NewEvent[] }> {
   const byRequest = new Map<number, TriggerOutcome[]>();
-  if (working.policies.length === 0) return byRequest;
+  if (working.policies.length === 0) return { byRequest, events: [] };
   const candidates: ReplenishmentCandidate[] = [];
   const candidatePairs: number[] = [];
   for (let pair = 0; pair < working.rows.length; pair++) {
@@ -460,25 +463,37 @@ async function runTrigger(
     });
     candidatePairs.push(pair);
   }
-  if (candidates.length === 0) return byRequest;
-  const result = await replenish(tx, candidates, ctx);
+  if (candidates.length === 0) return { byRequest, events: [] };
+  const result = await replenish(tx, candidates, ctx, { repository: drafting, returnEvents: true });
+  const candidateOf = new Map<string, number>();
   for (let i = 0; i < candidates.length; i++) {
     const added = result.onOrderAddedMilli[i]!;
     if (added !== 0) working.rows[candidatePairs[i]!]!.on_order_milli += added;
+    const key = `${candidates[i]!.sku}\u0000${candidates[i]!.location}`;
+    if (!candidateOf.has(key)) candidateOf.set(key, i);
   }
   for (const outcome of result.outcomes) {
-    const i = candidates.findIndex((c) => c.sku === outcome.sku && c.location === outcome.location);
+    const i = candidateOf.get(`${outcome.sku}\u0000${outcome.location}`)!;
     const index = working.lastRequest[candidatePairs[i]!]!;
     const list = byRequest.get(index) ?? [];
     list.push(outcome);
     byRequest.set(index, list);
   }
-  return byRequest;
+  return { byRequest, events: result.events };
 }
 
-async function appendMovementsPosted(tx: Tx, outcomes: PostOutcome[], now: number): Promise<void> {
+/** Appends the trigger's events and then `movement.posted`, in one statement. */
+async function appendMovementsPosted(
+  tx: Tx,
+  outcomes: PostOutcome[],
+  triggerEvents: NewEvent[],
+  now: number,
+): Promise<void> {
   const posted = outcomes.filter((o) => !o.replayed).flatMap((o) => o.movements);
-  if (posted.length === 0) return;
+  if (posted.length === 0) {
+    await appendEvents(tx, triggerEvents, now);
+    return;
+  }
   const listed = posted.slice(0, MAX_MOVEMENTS_PER_EVENT).map((m) => ({
     id: m.id,
     type: m.type,
@@ -489,6 +504,7 @@ async function appendMovementsPosted(tx: Tx, outcomes: PostOutcome[], now: numbe
   await appendEvents(
     tx,
     [
+      ...triggerEvents,
       {
         type: 'movement.posted',
         subject: posted.length === 1 ? `${posted[0]!.sku}@${posted[0]!.location}` : null,
@@ -748,7 +764,7 @@ export async function reverseMovement(
       }
       const locationCodes = new Map(legs.map((leg) => [leg.location_id, leg.location_code]));
       const asRequest = { kind: 'stock', sku: first.sku } as MovementRequest;
-      const triggered = await runTrigger(tx, working, [asRequest], locationCodes, ctx);
+      const trigger = await runTrigger(tx, draftingRepository(database), working, [asRequest], locationCodes, ctx);
       const ids = await repository.insertMovements(tx, rows);
       await repository.saveBalances(tx, working.changedRows(), ctx.now);
       const movements = rows.map((row, i) =>
@@ -762,8 +778,8 @@ export async function reverseMovement(
           leg.location_code,
         ),
       );
-      const outcome: PostOutcome = { movements, balances, replayed: false, triggered: triggered.get(0) ?? [] };
-      await appendMovementsPosted(tx, [outcome], ctx.now);
+      const outcome: PostOutcome = { movements, balances, replayed: false, triggered: trigger.byRequest.get(0) ?? [] };
+      await appendMovementsPosted(tx, [outcome], trigger.events, ctx.now);
       return outcome;
     });
   return retryUniqueRace('movements_reverses_id_key', reverse);

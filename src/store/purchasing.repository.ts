@@ -1,5 +1,6 @@
-import type { Selectable } from 'kysely';
-import type { Tx } from './database.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Selectable, sql } from 'kysely';
+import type { Database, Tx } from './database.js';
 import type { PurchaseOrderLineTable, PurchaseOrderTable } from './schema.js';
 
 export type PurchaseOrderRow = Selectable<PurchaseOrderTable>;
@@ -212,4 +213,189 @@ export async function resolveReviewItems(
     .where('reason', 'in', reasons)
     .where('resolved_at', 'is', null)
     .execute();
+}
+
+/** A source as drafting reads it, with two flags that say whether the slower lookups are needed at all. */
+export type DraftingSourceRow = SourceRow & {
+  /** 1 when the supplier item has contract prices: only then is the receiving site's date looked up. */
+  has_contract: number;
+  /** 1 when the item has open review entries: only then are the "no supplier" ones resolved. */
+  has_open_review: number;
+};
+
+/** The collecting draft of a supplier with its line for one item × location (null when it has none). */
+export type CollectingDraftLine = { order_id: number; line_id: number | null; line_quantity_milli: number | null };
+
+/** What drafting writes to an existing line. */
+export type LineDraftChange = Pick<
+  PurchaseOrderLineRow,
+  'quantity_milli' | 'unit_price_minor' | 'price_rule' | 'price_note' | 'trigger_note' | 'updated_at'
+>;
+
+/**
+ * The queries drafting runs for every movement that crosses s. On SQLite they are cached prepared
+ * statements on the same connection (Kysely would compile and prepare each one again); elsewhere the
+ * query builder. Every method runs inside the caller's write transaction.
+ */
+export type DraftingRepository = {
+  findSources(tx: Tx, itemIds: number[]): Promise<DraftingSourceRow[]>;
+  findCollectingDraftLine(
+    tx: Tx,
+    supplierId: number,
+    itemId: number,
+    locationId: number,
+  ): Promise<CollectingDraftLine | undefined>;
+  insertCollectingDraft(
+    tx: Tx,
+    values: { supplierId: number; currency: string; actor: string; now: number },
+  ): Promise<number>;
+  insertLine(tx: Tx, line: NewLine): Promise<number>;
+  updateLine(tx: Tx, lineId: number, change: LineDraftChange): Promise<void>;
+  touchPurchaseOrder(tx: Tx, purchaseOrderId: number, now: number): Promise<void>;
+};
+
+const repositories = new WeakMap<Database, DraftingRepository>();
+
+/** The drafting queries of a database: prepared statements on SQLite, created once per database. */
+export function draftingRepository(database: Database): DraftingRepository {
+  if (!database.sqlite) return builderDraftingRepository;
+  let repository = repositories.get(database);
+  if (!repository) {
+    repository = sqliteDraftingRepository(database.sqlite);
+    repositories.set(database, repository);
+  }
+  return repository;
+}
+
+const SOURCE_COLUMNS = `si.id, si.item_id, si.supplier_id, s.code AS supplier_code, s.active AS supplier_active,
+  s.currency AS supplier_currency, s.lead_time_days AS supplier_lead_time_days, si.supplier_sku, si.unit_price_minor,
+  si.currency, si.price_breaks, si.lead_time_days, si.moq_milli, si.pack_size_milli, si.rank, si.active,
+  CASE WHEN EXISTS (SELECT 1 FROM supplier_item_prices p WHERE p.supplier_item_id = si.id AND p.kind = 'contract')
+    THEN 1 ELSE 0 END AS has_contract,
+  CASE WHEN EXISTS (SELECT 1 FROM review_items r WHERE r.item_id = si.item_id AND r.resolved_at IS NULL)
+    THEN 1 ELSE 0 END AS has_open_review`;
+
+const DRAFT_LINE_SELECT = `SELECT po.id AS order_id, l.id AS line_id, l.quantity_milli AS line_quantity_milli
+  FROM purchase_orders po
+  LEFT JOIN purchase_order_lines l ON l.purchase_order_id = po.id AND l.item_id = ? AND l.location_id = ?
+  WHERE po.supplier_id = ? AND po.collecting = 1`;
+
+/** Query-builder drafting, portable; used on PostgreSQL and by callers that only hold a transaction. */
+export const builderDraftingRepository: DraftingRepository = {
+  async findSources(tx, itemIds) {
+    if (itemIds.length === 0) return [];
+    const { rows } = await sql<DraftingSourceRow>`SELECT ${sql.raw(SOURCE_COLUMNS)}
+      FROM supplier_items si JOIN suppliers s ON s.id = si.supplier_id
+      WHERE si.item_id IN (${sql.join(itemIds)})`.execute(tx);
+    return rows;
+  },
+  async findCollectingDraftLine(tx, supplierId, itemId, locationId) {
+    const row = await tx
+      .selectFrom('purchase_orders as po')
+      .leftJoin('purchase_order_lines as l', (join) =>
+        join
+          .onRef('l.purchase_order_id', '=', 'po.id')
+          .on('l.item_id', '=', itemId)
+          .on('l.location_id', '=', locationId),
+      )
+      .select(['po.id as order_id', 'l.id as line_id', 'l.quantity_milli as line_quantity_milli'])
+      .where('po.supplier_id', '=', supplierId)
+      .where('po.collecting', '=', 1)
+      .executeTakeFirst();
+    return row && draftLineOf(row);
+  },
+  insertCollectingDraft,
+  insertLine,
+  updateLine,
+  touchPurchaseOrder,
+};
+
+function draftLineOf(row: {
+  order_id: number;
+  line_id: number | null;
+  line_quantity_milli: number | null;
+}): CollectingDraftLine {
+  return {
+    order_id: Number(row.order_id),
+    line_id: row.line_id === null ? null : Number(row.line_id),
+    line_quantity_milli: row.line_quantity_milli === null ? null : Number(row.line_quantity_milli),
+  };
+}
+
+function sqliteDraftingRepository(sqlite: BetterSqlite3.Database): DraftingRepository {
+  const statements = {
+    source: sqlite.prepare(
+      `SELECT ${SOURCE_COLUMNS} FROM supplier_items si JOIN suppliers s ON s.id = si.supplier_id WHERE si.item_id = ?`,
+    ),
+    sources: sqlite.prepare(
+      `SELECT ${SOURCE_COLUMNS} FROM supplier_items si JOIN suppliers s ON s.id = si.supplier_id
+       WHERE si.item_id IN (SELECT value FROM json_each(?))`,
+    ),
+    draftLine: sqlite.prepare(DRAFT_LINE_SELECT),
+    insertDraft: sqlite.prepare(
+      `INSERT INTO purchase_orders (supplier_id, status, collecting, currency, note, created_by, created_at, updated_at,
+         sent_at, confirmed_at, promised_date, received_at, closed_at, cancelled_at, cancel_reason, emailed_at)
+       VALUES (?, 'draft', 1, ?, NULL, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+    ),
+    insertLine: sqlite.prepare(
+      `INSERT INTO purchase_order_lines (purchase_order_id, item_id, location_id, supplier_item_id, quantity_milli,
+         unit_price_minor, currency, price_rule, price_note, origin, trigger_note, lead_time_days, created_at,
+         updated_at, expected_date, first_received_at, received_at, actual_lead_time_days, on_time, in_full)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL)`,
+    ),
+    updateLine: sqlite.prepare(
+      `UPDATE purchase_order_lines SET quantity_milli = ?, unit_price_minor = ?, price_rule = ?, price_note = ?,
+         trigger_note = ?, updated_at = ? WHERE id = ?`,
+    ),
+    touch: sqlite.prepare('UPDATE purchase_orders SET updated_at = ? WHERE id = ?'),
+  };
+  return {
+    async findSources(_tx, itemIds) {
+      if (itemIds.length === 0) return [];
+      return (
+        itemIds.length === 1 ? statements.source.all(itemIds[0]) : statements.sources.all(JSON.stringify(itemIds))
+      ) as DraftingSourceRow[];
+    },
+    async findCollectingDraftLine(_tx, supplierId, itemId, locationId) {
+      const row = statements.draftLine.get(itemId, locationId, supplierId) as CollectingDraftLine | undefined;
+      return row && draftLineOf(row);
+    },
+    async insertCollectingDraft(_tx, values) {
+      const info = statements.insertDraft.run(values.supplierId, values.currency, values.actor, values.now, values.now);
+      return Number(info.lastInsertRowid);
+    },
+    async insertLine(_tx, line) {
+      const info = statements.insertLine.run(
+        line.purchase_order_id,
+        line.item_id,
+        line.location_id,
+        line.supplier_item_id,
+        line.quantity_milli,
+        line.unit_price_minor,
+        line.currency,
+        line.price_rule,
+        line.price_note,
+        line.origin,
+        line.trigger_note,
+        line.lead_time_days,
+        line.created_at,
+        line.updated_at,
+      );
+      return Number(info.lastInsertRowid);
+    },
+    async updateLine(_tx, lineId, change) {
+      statements.updateLine.run(
+        change.quantity_milli,
+        change.unit_price_minor,
+        change.price_rule,
+        change.price_note,
+        change.trigger_note,
+        change.updated_at,
+        lineId,
+      );
+    },
+    async touchPurchaseOrder(_tx, purchaseOrderId, now) {
+      statements.touch.run(now, purchaseOrderId);
+    },
+  };
 }

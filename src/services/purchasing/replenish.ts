@@ -11,16 +11,11 @@ import { findContractPrice } from '../../store/catalogue/supplier-item-price.rep
 import type { Tx } from '../../store/database.js';
 import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
 import {
-  findCollectingDraft,
-  findLine,
-  findSourcesOfItems,
-  insertCollectingDraft,
-  insertLine,
+  builderDraftingRepository,
+  type DraftingRepository,
+  type DraftingSourceRow,
   openReviewItem,
   resolveReviewItems,
-  type SourceRow,
-  touchPurchaseOrder,
-  updateLine,
 } from '../../store/purchasing.repository.js';
 import type { ServiceContext } from '../context.js';
 
@@ -77,6 +72,15 @@ export type ReplenishmentResult = {
   onOrderAddedMilli: number[];
   /** The purchase order line of each candidate that ordered, for kanban cards to point at. */
   lineIds: Array<number | null>;
+  /** The events to append, when the caller asked for them (`returnEvents`); otherwise already appended. */
+  events: NewEvent[];
+};
+
+export type ReplenishOptions = {
+  /** The drafting queries: a movement passes its database's prepared ones; by default the query builder. */
+  repository?: DraftingRepository;
+  /** Leave the events to the caller, which appends them together with its own in one statement. */
+  returnEvents?: boolean;
 };
 
 export function purchaseOrderNumber(id: number): string {
@@ -104,13 +108,22 @@ export async function replenish(
   tx: Tx,
   candidates: readonly ReplenishmentCandidate[],
   ctx: ServiceContext,
+  options: ReplenishOptions = {},
 ): Promise<ReplenishmentResult> {
+  const repository = options.repository ?? builderDraftingRepository;
   const outcomes: TriggerOutcome[] = [];
   const onOrderAddedMilli = new Array<number>(candidates.length).fill(0);
   const lineIds = new Array<number | null>(candidates.length).fill(null);
   const events: NewEvent[] = [];
+  const finish = async (): Promise<ReplenishmentResult> => {
+    if (options.returnEvents) return { outcomes, onOrderAddedMilli, lineIds, events };
+    await appendEvents(tx, events, ctx.now);
+    return { outcomes, onOrderAddedMilli, lineIds, events: [] };
+  };
   const needs: Array<{ index: number; needMilli: number; reason: TriggerReason; explanation: string; cards?: number }> =
     [];
+  /** Items this call opened a review entry for: their flag from before the call is out of date. */
+  const reviewed = new Set<number>();
 
   for (let index = 0; index < candidates.length; index++) {
     const c = candidates[index]!;
@@ -131,6 +144,7 @@ export async function replenish(
       });
     } else if (c.policy.kind === 'manual' && verdict.belowReorderPoint && crossed(c)) {
       const message = verdict.explanation;
+      reviewed.add(c.itemId);
       await openReviewItem(tx, {
         itemId: c.itemId,
         locationId: c.locationId,
@@ -148,13 +162,10 @@ export async function replenish(
       events.push(belowReorderPointEvent(c, 'manual_policy', message));
     }
   }
-  if (needs.length === 0) {
-    await appendEvents(tx, events, ctx.now);
-    return { outcomes, onOrderAddedMilli, lineIds };
-  }
+  if (needs.length === 0) return finish();
 
-  const sources = await findSourcesOfItems(tx, [...new Set(needs.map((n) => candidates[n.index]!.itemId))]);
-  const sourcesByItem = new Map<number, SourceRow[]>();
+  const sources = await repository.findSources(tx, [...new Set(needs.map((n) => candidates[n.index]!.itemId))]);
+  const sourcesByItem = new Map<number, DraftingSourceRow[]>();
   for (const source of sources) {
     const list = sourcesByItem.get(source.item_id) ?? [];
     list.push(source);
@@ -173,6 +184,7 @@ export async function replenish(
     const required = c.policy.kind === 'kanban' ? c.policy.supplier : undefined;
     const choice = chooseSupplierItem(itemSources, suppliers, required);
     if (!choice.ok) {
+      reviewed.add(c.itemId);
       const isNew = await openReviewItem(tx, {
         itemId: c.itemId,
         locationId: c.locationId,
@@ -191,15 +203,17 @@ export async function replenish(
       continue;
     }
     const source = choice.source.row;
-    const drafted = await draftLine(tx, c, source, need, ctx);
+    const drafted = await draftLine(tx, repository, c, source, need, ctx);
     onOrderAddedMilli[need.index] = drafted.addedMilli;
     lineIds[need.index] = drafted.outcome.line_id;
     outcomes.push(drafted.outcome);
     events.push(...drafted.events);
-    await resolveReviewItems(tx, c.itemId, c.locationId, NO_SUPPLIER_REASONS, ctx.actor, ctx.now);
+    // Without an open entry for the item there is nothing to resolve.
+    if (source.has_open_review === 1 || reviewed.has(c.itemId)) {
+      await resolveReviewItems(tx, c.itemId, c.locationId, NO_SUPPLIER_REASONS, ctx.actor, ctx.now);
+    }
   }
-  await appendEvents(tx, events, ctx.now);
-  return { outcomes, onOrderAddedMilli, lineIds };
+  return finish();
 }
 
 function crossed(c: ReplenishmentCandidate): boolean {
@@ -224,35 +238,34 @@ function belowReorderPointEvent(c: ReplenishmentCandidate, reason: string, messa
 
 async function draftLine(
   tx: Tx,
+  repository: DraftingRepository,
   c: ReplenishmentCandidate,
-  source: SourceRow,
+  source: DraftingSourceRow,
   need: { needMilli: number; reason: TriggerReason; explanation: string; cards?: number },
   ctx: ServiceContext,
 ): Promise<{ addedMilli: number; outcome: Extract<TriggerOutcome, { kind: 'order_line' }>; events: NewEvent[] }> {
   const events: NewEvent[] = [];
-  let draft = await findCollectingDraft(tx, source.supplier_id);
+  const draft = await repository.findCollectingDraftLine(tx, source.supplier_id, c.itemId, c.locationId);
   let isNewOrder = false;
   let orderId: number;
   if (draft) {
-    orderId = Number(draft.id);
+    orderId = draft.order_id;
   } else {
-    orderId = await insertCollectingDraft(tx, {
+    orderId = await repository.insertCollectingDraft(tx, {
       supplierId: source.supplier_id,
       currency: source.supplier_currency,
       actor: ctx.actor,
       now: ctx.now,
     });
     isNewOrder = true;
-    draft = undefined;
   }
-  const existing = await findLine(tx, orderId, c.itemId, c.locationId);
-  const before = existing ? Number(existing.quantity_milli) : 0;
+  const existingLineId = draft?.line_id ?? null;
+  const before = existingLineId === null ? 0 : Number(draft!.line_quantity_milli);
   // A contract price valid today (at the receiving site) replaces the list price and its breaks.
-  const contract = await findContractPrice(
-    tx,
-    source.id,
-    instantToLocal(ctx.now, await siteTimeZone(tx, c.locationId)).date,
-  );
+  const contract =
+    source.has_contract === 1
+      ? await findContractPrice(tx, source.id, instantToLocal(ctx.now, await siteTimeZone(tx, c.locationId)).date)
+      : undefined;
   const pricing = {
     unitPriceMinor: contract
       ? Number(contract.unit_price_minor)
@@ -283,11 +296,11 @@ async function draftLine(
     updated_at: ctx.now,
   };
   let lineId: number;
-  if (existing) {
-    lineId = Number(existing.id);
-    await updateLine(tx, lineId, common);
+  if (existingLineId !== null) {
+    lineId = existingLineId;
+    await repository.updateLine(tx, lineId, common);
   } else {
-    lineId = await insertLine(tx, {
+    lineId = await repository.insertLine(tx, {
       purchase_order_id: orderId,
       item_id: c.itemId,
       location_id: c.locationId,
@@ -302,7 +315,7 @@ async function draftLine(
       ...common,
     });
   }
-  if (!isNewOrder) await touchPurchaseOrder(tx, orderId, ctx.now);
+  if (!isNewOrder) await repository.touchPurchaseOrder(tx, orderId, ctx.now);
   const number = purchaseOrderNumber(orderId);
   const outcome = {
     kind: 'order_line' as const,
