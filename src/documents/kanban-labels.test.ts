@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type KanbanLabel, kanbanCardUrl, renderKanbanLabelsPdf, renderQrPng } from './kanban-labels.js';
+import {
+  type KanbanLabel,
+  kanbanCardUrl,
+  kanbanSheetFileName,
+  renderKanbanLabelsPdf,
+  renderQrPng,
+} from './kanban-labels.js';
 
 function label(number: number, overrides: Partial<KanbanLabel> = {}): KanbanLabel {
   const cardId = `K00000000${String(number).padStart(2, '0')}`;
@@ -43,6 +49,13 @@ describe('kanbanCardUrl', () => {
     expect(kanbanCardUrl('https://example.com/leanstock//', 'K1')).toBe(
       'https://example.com/leanstock/kanban/cards/K1',
     );
+  });
+});
+
+describe('kanbanSheetFileName', () => {
+  it('keeps letters, digits, dot, underscore and dash of the SKU and location', () => {
+    expect(kanbanSheetFileName('BOLT-M8', 'WS')).toBe('kanban-BOLT-M8-WS.pdf');
+    expect(kanbanSheetFileName('BOLT M8/40"', '../etc')).toBe('kanban-BOLT_M8_40_-.._etc.pdf');
   });
 });
 

@@ -52,6 +52,16 @@ export function kanbanCardUrl(publicBase: string, cardId: string): string {
   return `${publicBase.replace(/\/+$/, '')}/kanban/cards/${encodeURIComponent(cardId)}`;
 }
 
+/** The file name of a loop's label sheet, `kanban-<sku>-<location>.pdf`, with only letters, digits, `.`, `_` and `-`. */
+export function kanbanSheetFileName(sku: string, location: string): string {
+  return `kanban-${fileNamePart(sku)}-${fileNamePart(location)}.pdf`;
+}
+
+/** A file name part of letters, digits, `.`, `_` and `-` only. */
+export function fileNamePart(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
 /** A QR code of `text` as a PNG, error correction M (a label may get dirty), one module of quiet zone. */
 export function renderQrPng(text: string): Promise<Buffer> {
   return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 8 });

@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { kanbanCardUrl, renderKanbanLabelsPdf } from '../../documents/kanban-labels.js';
+import {
+  fileNamePart,
+  kanbanCardUrl,
+  kanbanSheetFileName,
+  renderKanbanLabelsPdf,
+} from '../../documents/kanban-labels.js';
 import { DomainError } from '../../domain/errors.js';
 import {
   getKanbanCard,
@@ -44,11 +49,6 @@ export function publicBaseOf(
     ]);
   }
   return `${request.protocol}://${host}`;
-}
-
-/** A file name part of letters, digits, `.`, `_` and `-` only. */
-export function fileNamePart(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
 export async function kanbanRoutes(app: FastifyInstance): Promise<void> {
@@ -117,7 +117,7 @@ export async function kanbanRoutes(app: FastifyInstance): Promise<void> {
         title: `Kanban cards of ${loop.sku} at ${loop.location}`,
         createdAt: new Date(loop.updated_at),
       });
-      const name = `kanban-${fileNamePart(loop.sku)}-${fileNamePart(loop.location)}.pdf`;
+      const name = kanbanSheetFileName(loop.sku, loop.location);
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${name}"`).send(pdf);
     },
   );

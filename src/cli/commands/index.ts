@@ -4,11 +4,12 @@ import { registerCalcCommand } from './calc.command.js';
 import { registerCsvCommands } from './csv.command.js';
 import { registerDemoCommand } from './demo.command.js';
 import { registerItemCommands } from './item.command.js';
+import { registerKanbanCommands } from './kanban.command.js';
 import { registerLocationCommands } from './location.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
-import { registerPolicyCommands } from './policy.command.js';
 import { registerPurchaseOrderCommands } from './po.command.js';
+import { registerPolicyCommands } from './policy.command.js';
 import { registerSchedulerCommand } from './scheduler.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerSourceCommands } from './source.command.js';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerCalcCommand(program, deps);
   registerSchedulerCommand(program, deps);
   registerWebhookCommands(program, deps);
+  registerKanbanCommands(program, deps);
 }
