@@ -73,6 +73,8 @@ export async function setPolicy(
     const beforeView = before ? auditView(before) : null;
     const afterView = { sku: item.sku, location: place.code, ...formatPolicy(policy) };
     if (before && JSON.stringify(beforeView) === JSON.stringify(afterView)) {
+      // A kanban policy stored before loops existed gets its loop when set again (a no-op otherwise).
+      await syncKanbanLoop(tx, { itemId: item.id, locationId: place.id, policy, supplierId }, ctx);
       return { ...toPolicyView(before), triggered: [] };
     }
     await upsertPolicyRow(tx, {
