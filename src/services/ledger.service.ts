@@ -307,9 +307,9 @@ async function postParsed(
   }
   throwCoded(problems);
 
-  const pairs = working.pairs();
-  working.load(await repository.lockBalances(tx, pairs));
-  working.loadPolicies(await repository.findPolicies(tx, pairs));
+  const locked = await repository.lockBalancesWithPolicies(tx, working.pairs());
+  working.load(locked.balances);
+  working.loadPolicies(locked.policies);
 
   // Apply each movement to the working balances in order; refuse any that would go below zero.
   const rows: NewMovementRow[] = [];
@@ -450,6 +450,9 @@ async function runTrigger(
     if (policy.kind !== 'reorder_point' && policy.kind !== 'make_to_order' && policy.kind !== 'manual') continue;
     if (policy.kind === 'make_to_order' && working.demand[pair] === 0) continue;
     const row = working.rows[pair]!;
+    const positionMilli = row.on_hand_milli + row.on_order_milli - row.allocated_milli;
+    // Above s a reorder point never orders: most movements of a busy ledger stop here.
+    if (policy.kind === 'reorder_point' && positionMilli > Number(policy.reorder_point_milli ?? 0)) continue;
     const request = requests[working.lastRequest[pair]!]!;
     candidates.push({
       itemId: row.item_id,
@@ -457,7 +460,7 @@ async function runTrigger(
       sku: request.sku,
       location: locationCodes.get(row.location_id)!,
       policy: policyFromRow(policy),
-      positionMilli: row.on_hand_milli + row.on_order_milli - row.allocated_milli,
+      positionMilli,
       positionBeforeMilli: working.positionBefore[pair]!,
       demandMilli: working.demand[pair]!,
     });

@@ -63,6 +63,11 @@ export type LedgerRepository = {
   lockBalances(tx: Tx, pairs: Array<[number, number]>): Promise<Map<string, BalanceRow>>;
   /** The replenishment policies of the given item × location pairs, keyed by `balanceKey`. */
   findPolicies(tx: Tx, pairs: Array<[number, number]>): Promise<Map<string, PolicyRef>>;
+  /** `lockBalances` and then `findPolicies` of the same pairs; on SQLite one pass over the pairs. */
+  lockBalancesWithPolicies(
+    tx: Tx,
+    pairs: Array<[number, number]>,
+  ): Promise<{ balances: Map<string, BalanceRow>; policies: Map<string, PolicyRef> }>;
   insertMovements(tx: Tx, rows: NewMovementRow[]): Promise<number[]>;
   saveBalances(tx: Tx, rows: BalanceRow[], now: number): Promise<void>;
 };
@@ -109,16 +114,33 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
          FROM balances WHERE item_id = ? AND location_id = ?`,
       )
       .raw(true),
-    policies: sqlite.prepare(
-      `SELECT ${POLICY_SELECT} FROM json_each(?) j
-       JOIN policies p ON p.item_id = j.value ->> 0 AND p.location_id = j.value ->> 1
-       LEFT JOIN suppliers s ON s.id = p.supplier_id`,
-    ),
-    policy: sqlite.prepare(
-      `SELECT ${POLICY_SELECT} FROM policies p LEFT JOIN suppliers s ON s.id = p.supplier_id
-       WHERE p.item_id = ? AND p.location_id = ?`,
-    ),
+    policies: sqlite
+      .prepare(
+        `SELECT ${POLICY_SELECT} FROM json_each(?) j
+         JOIN policies p ON p.item_id = j.value ->> 0 AND p.location_id = j.value ->> 1
+         LEFT JOIN suppliers s ON s.id = p.supplier_id`,
+      )
+      .raw(true),
+    policy: sqlite
+      .prepare(
+        `SELECT ${POLICY_SELECT} FROM policies p LEFT JOIN suppliers s ON s.id = p.supplier_id
+         WHERE p.item_id = ? AND p.location_id = ?`,
+      )
+      .raw(true),
     anyPolicy: sqlite.prepare('SELECT 1 FROM policies LIMIT 1').pluck(true),
+    // The pairs are parsed once and each looks up its balance and its policy: a batch pays one pass, not two.
+    balancesWithPolicies: sqlite
+      .prepare(
+        `SELECT k.item_id, k.location_id, b.item_id IS NOT NULL, b.on_hand_milli, b.allocated_milli, b.on_order_milli,
+           p.kind, p.reorder_point_milli, p.target_milli, p.cards, p.container_quantity_milli, s.code, p.review_days,
+           p.review_time
+         FROM (SELECT j.value ->> 0 AS item_id, j.value ->> 1 AS location_id FROM json_each(?) j) k
+         LEFT JOIN balances b ON b.item_id = k.item_id AND b.location_id = k.location_id
+         LEFT JOIN policies p ON p.item_id = k.item_id AND p.location_id = k.location_id
+         LEFT JOIN suppliers s ON s.id = p.supplier_id
+         WHERE b.item_id IS NOT NULL OR p.item_id IS NOT NULL`,
+      )
+      .raw(true),
     insertMovement: sqlite.prepare(
       `INSERT INTO movements (type, item_id, location_id, quantity_milli, counted_milli, occurred_at, recorded_at,
          reason, reference, actor, idempotency_key, transfer_id, reverses_id)
@@ -143,6 +165,18 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
     id: r[0] as number,
     code: r[1] as string,
     active: r[2] as Flag,
+  });
+  const policyOf = (r: unknown[]): PolicyRef => ({
+    item_id: r[0] as number,
+    location_id: r[1] as number,
+    kind: r[2] as string,
+    reorder_point_milli: r[3] as number | null,
+    target_milli: r[4] as number | null,
+    cards: r[5] as number | null,
+    container_quantity_milli: r[6] as number | null,
+    supplier_code: r[7] as string | null,
+    review_days: r[8] as number | null,
+    review_time: r[9] as string | null,
   });
   const balanceOf = (r: unknown[]): BalanceRow => ({
     item_id: r[0] as number,
@@ -188,6 +222,29 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
       for (const row of rows) found.set(balanceKey(row[0] as number, row[1] as number), balanceOf(row));
       return found;
     },
+    async lockBalancesWithPolicies(tx, pairs) {
+      if (pairs.length < 2 || statements.anyPolicy.get() === undefined) {
+        return { balances: await this.lockBalances(tx, pairs), policies: await this.findPolicies(tx, pairs) };
+      }
+      const balances = new Map<string, BalanceRow>();
+      const policies = new Map<string, PolicyRef>();
+      for (const r of statements.balancesWithPolicies.all(JSON.stringify(pairs)) as unknown[][]) {
+        const itemId = r[0] as number;
+        const locationId = r[1] as number;
+        const key = balanceKey(itemId, locationId);
+        if (r[2] === 1) {
+          balances.set(key, {
+            item_id: itemId,
+            location_id: locationId,
+            on_hand_milli: r[3] as number,
+            allocated_milli: r[4] as number,
+            on_order_milli: r[5] as number,
+          });
+        }
+        if (r[6] !== null) policies.set(key, policyOf([itemId, locationId, ...r.slice(6)]));
+      }
+      return { balances, policies };
+    },
     async findPolicies(_tx, pairs) {
       const found = new Map<string, PolicyRef>();
       // Most ledgers of a shop without policies yet pay one tiny query, not a join per batch.
@@ -196,8 +253,8 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
         pairs.length === 1
           ? [statements.policy.get(pairs[0]![0], pairs[0]![1])].filter(Boolean)
           : statements.policies.all(JSON.stringify(pairs))
-      ) as PolicyRef[];
-      for (const row of rows) found.set(balanceKey(row.item_id, row.location_id), row);
+      ) as unknown[][];
+      for (const row of rows) found.set(balanceKey(row[0] as number, row[1] as number), policyOf(row));
       return found;
     },
     async insertMovements(_tx, rows) {
@@ -288,6 +345,9 @@ function postgresLedgerRepository(): LedgerRepository {
         ORDER BY b.item_id, b.location_id
         FOR UPDATE OF b`.execute(tx);
       return new Map(rows.map((row) => [balanceKey(row.item_id, row.location_id), row]));
+    },
+    async lockBalancesWithPolicies(tx, pairs) {
+      return { balances: await this.lockBalances(tx, pairs), policies: await this.findPolicies(tx, pairs) };
     },
     async findPolicies(tx, pairs) {
       if (pairs.length === 0) return new Map();
