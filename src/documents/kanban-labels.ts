@@ -64,7 +64,14 @@ export function fileNamePart(text: string): string {
 
 /** A QR code of `text` as a PNG, error correction M (a label may get dirty), one module of quiet zone. */
 export function renderQrPng(text: string): Promise<Buffer> {
-  return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 8 });
+  // RGB without alpha: pdfkit embeds an alpha PNG asynchronously, and then object order (the bytes) can vary.
+  return QRCode.toBuffer(text, {
+    type: 'png',
+    errorCorrectionLevel: 'M',
+    margin: 1,
+    scale: 8,
+    rendererOpts: { colorType: 2 } as QRCode.QRCodeToBufferOptions['rendererOpts'],
+  });
 }
 
 /**
