@@ -73,27 +73,31 @@ export async function insertCollectingDraft(
 ): Promise<number> {
   const row = await tx
     .insertInto('purchase_orders')
-    .values({
-      supplier_id: values.supplierId,
-      status: 'draft',
-      collecting: 1,
-      currency: values.currency,
-      note: null,
-      created_by: values.actor,
-      created_at: values.now,
-      updated_at: values.now,
-      sent_at: null,
-      confirmed_at: null,
-      promised_date: null,
-      received_at: null,
-      closed_at: null,
-      cancelled_at: null,
-      cancel_reason: null,
-      emailed_at: null,
-    })
+    .values(collectingDraftRow(values))
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+function collectingDraftRow(values: { supplierId: number; currency: string; actor: string; now: number }) {
+  return {
+    supplier_id: values.supplierId,
+    status: 'draft' as const,
+    collecting: 1 as const,
+    currency: values.currency,
+    note: null,
+    created_by: values.actor,
+    created_at: values.now,
+    updated_at: values.now,
+    sent_at: null,
+    confirmed_at: null,
+    promised_date: null,
+    received_at: null,
+    closed_at: null,
+    cancelled_at: null,
+    cancel_reason: null,
+    emailed_at: null,
+  };
 }
 
 export async function findLine(
@@ -245,10 +249,11 @@ export type DraftingRepository = {
     itemId: number,
     locationId: number,
   ): Promise<CollectingDraftLine | undefined>;
+  /** The new draft's id; undefined when another transaction holds the supplier's collecting draft: look again. */
   insertCollectingDraft(
     tx: Tx,
     values: { supplierId: number; currency: string; actor: string; now: number },
-  ): Promise<number>;
+  ): Promise<number | undefined>;
   insertLine(tx: Tx, line: NewLine): Promise<number>;
   updateLine(tx: Tx, lineId: number, change: LineDraftChange): Promise<void>;
   touchPurchaseOrder(tx: Tx, purchaseOrderId: number, now: number): Promise<void>;
@@ -258,7 +263,7 @@ const repositories = new WeakMap<Database, DraftingRepository>();
 
 /** The drafting queries of a database: prepared statements on SQLite, created once per database. */
 export function draftingRepository(database: Database): DraftingRepository {
-  if (!database.sqlite) return builderDraftingRepository;
+  if (!database.sqlite) return postgresDraftingRepository;
   let repository = repositories.get(database);
   if (!repository) {
     repository = sqliteDraftingRepository(database.sqlite);
@@ -308,6 +313,42 @@ export const builderDraftingRepository: DraftingRepository = {
   insertLine,
   updateLine,
   touchPurchaseOrder,
+};
+
+/**
+ * PostgreSQL, where several processes draft at once. The collecting draft is read FOR UPDATE: a send,
+ * close or cancel of it either waits for this transaction (and then sees its line) or has already ended
+ * its collecting, and the re-checked row no longer matches, so the line goes to a new draft instead of an
+ * order the supplier was sent or that no longer counts as on order. Two first drafts of one supplier meet
+ * at the partial unique index: the second inserts nothing (ON CONFLICT DO NOTHING) and the caller looks again.
+ */
+const postgresDraftingRepository: DraftingRepository = {
+  ...builderDraftingRepository,
+  async findCollectingDraftLine(tx, supplierId, itemId, locationId) {
+    const row = await tx
+      .selectFrom('purchase_orders as po')
+      .leftJoin('purchase_order_lines as l', (join) =>
+        join
+          .onRef('l.purchase_order_id', '=', 'po.id')
+          .on('l.item_id', '=', itemId)
+          .on('l.location_id', '=', locationId),
+      )
+      .select(['po.id as order_id', 'l.id as line_id', 'l.quantity_milli as line_quantity_milli'])
+      .where('po.supplier_id', '=', supplierId)
+      .where('po.collecting', '=', 1)
+      .forUpdate('po')
+      .executeTakeFirst();
+    return row && draftLineOf(row);
+  },
+  async insertCollectingDraft(tx, values) {
+    const row = await tx
+      .insertInto('purchase_orders')
+      .values(collectingDraftRow(values))
+      .onConflict((oc) => oc.column('supplier_id').where('collecting', '=', 1).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row === undefined ? undefined : Number(row.id);
+  },
 };
 
 function draftLineOf(row: {

@@ -1,5 +1,6 @@
 import type { Database, Tx } from '../../store/database.js';
 import { balanceKey } from '../../store/ledger.repository.js';
+import { draftingRepository } from '../../store/purchasing.repository.js';
 import type { ServiceContext } from '../context.js';
 import { ledgerRepository } from '../ledger.service.js';
 import { policyFromRow } from '../policy.service.js';
@@ -87,7 +88,7 @@ export async function reevaluatePairs(
     emptyCards.push(cards);
   }
   if (candidates.length === 0) return [];
-  const result = await replenish(tx, candidates, ctx);
+  const result = await replenish(tx, candidates, ctx, { repository: draftingRepository(database) });
   const changed = [];
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
