@@ -56,6 +56,10 @@ export type DemoSupplier = {
   orderingCostMinor: number;
   currency: 'EUR' | 'GBP' | 'USD';
   reliability: SupplierReliability;
+  /** ISO weekdays (1 = Monday) on which orders go out; null = any working day. Stored as `order_days`. */
+  orderDays: number[] | null;
+  /** How much the supplier's prices rose each 1 January (0.03 = 3 %): today's list prices are this year's. */
+  priceRisePerYear: number;
 };
 
 export type DemoSupplierItem = {
@@ -123,7 +127,9 @@ const RELIABILITY: Record<
  * profile of every item over `days` days of history.
  */
 export function generateDemoCatalogue(random: Random, options: { itemCount: number; days: number }): DemoCatalogue {
-  const suppliers = SUPPLIER_TEMPLATES.map(toSupplier);
+  const suppliers = SUPPLIER_TEMPLATES.map((template) =>
+    toSupplier(template, random.fork(`supplier:${template.code}`)),
+  );
   const locations: DemoLocation[] = SITE_TEMPLATES.flatMap((site) => [
     { code: site.code, name: site.name, kind: 'site' as const, parent: null, timeZone: site.timeZone },
     ...site.bins.map((bin) => ({
@@ -165,7 +171,7 @@ export function generateDemoCatalogue(random: Random, options: { itemCount: numb
   return { items, locations, suppliers, supplierItems, profiles };
 }
 
-function toSupplier(template: SupplierTemplate): DemoSupplier {
+function toSupplier(template: SupplierTemplate, random: Random): DemoSupplier {
   const preset = RELIABILITY[template.reliability];
   const lead = template.leadTimeDays;
   return {
@@ -183,6 +189,8 @@ function toSupplier(template: SupplierTemplate): DemoSupplier {
       lateMaxDays: Math.max(preset.lateMin, Math.round(preset.lateShare * lead)),
       shortProbability: preset.short,
     },
+    orderDays: template.orderDays ?? null,
+    priceRisePerYear: Math.round(random.uniform(10, 60)) / 1000,
   };
 }
 

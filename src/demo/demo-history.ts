@@ -1,4 +1,6 @@
 import type { StockMovementType } from '../domain/ledger/index.js';
+import { lineDelivery } from '../domain/purchasing/purchase-order.js';
+import { formatQuantity } from '../domain/quantity.js';
 import type {
   DemandProfile,
   DemoCatalogue,
@@ -7,9 +9,10 @@ import type {
   DemoSupplier,
   DemoSupplierItem,
 } from './demo-catalogue.js';
+import { purchasePriceOf } from './demo-prices.js';
 import { type Criticality, PER_EURO, SITE_TEMPLATES, type SiteTemplate } from './demo-templates.js';
 import type { Random } from './random.js';
-import { zoneOffsetMinutes } from './zoned-time.js';
+import { localTimeToUtc, zoneOffsetMinutes } from './zoned-time.js';
 
 /** One movement as the ledger accepts it (`postMovements`), quantities in units with at most 3 decimals. */
 export type DemoMovement =
@@ -33,24 +36,64 @@ export type DemoMovement =
       reason: string | null;
     };
 
+/** A delivery of an order line: a receipt movement with the order's number as its reference. */
+export type DemoReceipt = { receivedAt: string; quantity: number };
+
+/** What made the buyer order a line, as the `origin` of a purchase order line. */
+export type DemoLineOrigin = 'reorder_point' | 'periodic_review' | 'manual';
+
 export type DemoPurchaseOrderLine = {
   sku: string;
+  /** The bin the goods go to. */
   location: string;
   quantity: number;
   receivedQuantity: number;
-  /** When the delivery came (possibly short, possibly nothing); null while it is still on its way. */
-  deliveredAt: string | null;
+  /** Oldest first: one delivery, or a short one and the rest later. */
+  receipts: DemoReceipt[];
+  origin: DemoLineOrigin;
+  triggerNote: string;
+  unitPriceMinor: number;
+  currency: 'EUR' | 'GBP' | 'USD';
+  priceRule: 'list_price' | 'break_reached';
+  priceNote: string;
+  /** The supplier's quoted lead time to the site, calendar days. */
+  leadTimeDays: number;
+  /** The local date the quoted lead time promised (moved to the next working day). */
+  expectedOn: string;
+  /** When the line was complete (everything received); null otherwise. */
+  receivedAt: string | null;
+  /** Set once the line is done (complete, or closed short): sent → last receipt, in days. */
+  actualLeadTimeDays: number | null;
+  onTime: boolean | null;
+  inFull: boolean | null;
 };
 
-/** The purchase orders the simulated buyer raised; the receipts in the history refer to their numbers. */
+export type DemoPurchaseOrderStatus = 'sent' | 'confirmed' | 'partly_received' | 'received' | 'closed' | 'cancelled';
+
+/**
+ * A purchase order the simulated buyer raised (and sent at once, by e-mail), with its lifecycle at `now`:
+ * suppliers with a lead time of 5 days or more confirm it the next working day (promising the quoted
+ * date); deliveries may be late or short; the rest of a short delivery either follows within days or the
+ * buyer closes the order short after two weeks; a few orders are cancelled the morning after.
+ * The receipts in the history refer to their numbers.
+ */
 export type DemoPurchaseOrder = {
   number: string;
   supplier: string;
   site: string;
+  currency: 'EUR' | 'GBP' | 'USD';
+  /** Created and sent. */
   orderedAt: string;
-  /** The local date the supplier's quoted lead time promised. */
+  /** The latest expected date of its lines. */
   expectedOn: string;
-  status: 'sent' | 'partly_received' | 'received';
+  status: DemoPurchaseOrderStatus;
+  confirmedAt: string | null;
+  promisedOn: string | null;
+  /** Every line complete. */
+  receivedAt: string | null;
+  closedAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
   lines: DemoPurchaseOrderLine[];
 };
 
@@ -68,13 +111,24 @@ export const DAY_MS = 86_400_000;
 export const WEEKDAY_FACTOR = [0.02, 1.15, 1.1, 1.05, 1.0, 0.85, 0.08] as const;
 const AVERAGE_WEEK_FACTOR = WEEKDAY_FACTOR.reduce((sum, f) => sum + f, 0) / 7;
 /** Service-level factor z the simulated buyer uses for safety stock, by criticality. */
-const Z_BY_CRITICALITY: Record<Criticality, number> = { low: 0.8, medium: 1.3, high: 1.8, critical: 2.3 };
+export const Z_BY_CRITICALITY: Record<Criticality, number> = { low: 0.8, medium: 1.3, high: 1.8, critical: 2.3 };
 const HOLDING_RATE_PER_YEAR = 0.25;
 /** Smoothing constant of the buyer's demand estimate (an EWMA over about four weeks). */
 const ALPHA = 2 / 29;
 /** Extra days when a supplier ships to a site in another country within Europe. */
 const CROSS_BORDER_DAYS = 4;
 const LISBON_EXTRA_SALE_SHARE = 0.15;
+/** Days between the weekly reviews of items from a supplier that takes orders on one day of the week. */
+export const WEEKLY_REVIEW_DAYS = 7;
+/** Suppliers at least this far away confirm an order the next working day. */
+const CONFIRMING_LEAD_TIME_DAYS = 5;
+/** Share of orders cancelled the next morning, before anything was shipped. */
+const CANCEL_PROBABILITY = 0.012;
+const CANCEL_REASONS = ['supplier cannot deliver in time', 'ordered twice by mistake', 'price not accepted'] as const;
+/** Share of short deliveries whose rest follows within days; otherwise the buyer closes the order short. */
+const REST_FOLLOWS_PROBABILITY = 0.6;
+/** How long the buyer waits for the rest of a short delivery before closing the order short. */
+const SHORT_WAIT_DAYS = 14;
 
 type Source = {
   supplier: DemoSupplier;
@@ -103,10 +157,31 @@ type Stock = {
   announcedSpikes: Set<number>;
 };
 
-type OrderLine = DemoPurchaseOrderLine & { stock: Stock; orderedMilli: number; receivedMilli: number };
-type Delivery = { order: DemoPurchaseOrder; line: OrderLine; pack: number; shortProbability: number };
+type SimLine = {
+  stock: Stock;
+  source: Source;
+  orderedMilli: number;
+  origin: DemoLineOrigin;
+  triggerNote: string;
+  expectedOn: string;
+  receipts: Array<{ at: number; milli: number }>;
+  /** When the buyer stopped waiting for the rest of a short delivery. */
+  givenUpAt: number | null;
+};
+type SimOrder = {
+  number: string;
+  supplier: DemoSupplier;
+  site: SiteTemplate;
+  orderedAt: number;
+  confirmedAt: number | null;
+  promisedOn: string | null;
+  cancelledAt: number | null;
+  cancelReason: string | null;
+  lines: SimLine[];
+};
+type Delivery = { order: SimOrder; line: SimLine; owedMilli: number; shortProbability: number };
 type Timeless<T> = T extends unknown ? Omit<T, 'occurred_at'> : never;
-type Event = { at: number; seq: number; movement: Timeless<DemoMovement> | null; delivered?: OrderLine[] };
+type Event = { at: number; seq: number; movement: Timeless<DemoMovement> };
 
 /**
  * Simulates `days` days of a stockroom ending on the day of `now` (UTC), with nothing after `now`:
@@ -114,9 +189,12 @@ type Event = { at: number; seq: number; movement: Timeless<DemoMovement> | null;
  * gamma-sized picks, so rare picks make intermittent, lumpy items), a buyer who orders when the
  * inventory position (on hand + on order) dips to the reorder point (mean demand over the lead time
  * plus z·√(L·σ² + d²·σL²)) up to reorder point + EOQ (clamped to 2–30 days of demand, rounded to
- * MOQ and pack), deliveries after the supplier's noisy, right-skewed lead time (sometimes late or short),
- * transfers between sites to cover a stock-out, damage and expiry scrap, and cycle counts that find
- * small differences. Demand beyond on hand is lost, so on hand never goes below zero.
+ * MOQ and pack) — or, for a supplier that takes orders on one weekday, reviews weekly on that day and
+ * orders up to the demand over a week and the lead time plus safety —, deliveries after the supplier's
+ * noisy, right-skewed lead time (sometimes late or short; the rest of a short delivery follows or the
+ * order is closed short), a few cancelled orders, transfers between sites to cover a stock-out, damage
+ * and expiry scrap, and cycle counts that find small differences. Demand beyond on hand is lost, so on
+ * hand never goes below zero.
  */
 export function simulateDemoHistory(
   random: Random,
@@ -133,11 +211,23 @@ export function simulateDemoHistory(
     stocksByItem.set(stock.item.sku, list);
   }
   const pairs = [...stocksByItem.values()].filter((list) => list.length === 2) as Array<[Stock, Stock]>;
+  const lifecycle = random.fork('order-lifecycle');
 
   const movements: DemoMovement[] = [];
-  const purchaseOrders: DemoPurchaseOrder[] = [];
+  const orders: SimOrder[] = [];
   const deliveries = new Map<number, Delivery[]>();
+  const givingUp = new Map<number, Array<{ line: SimLine; site: SiteTemplate; missingMilli: number }>>();
   const counters = { po: 0, wo: 0, so: 0, tr: 0, seq: 0 };
+  const schedule = <T>(map: Map<number, T[]>, day: number, entry: T) => {
+    const list = map.get(day) ?? [];
+    list.push(entry);
+    map.set(day, list);
+  };
+  const workdayFrom = (day: number) => {
+    let result = day;
+    while (isWeekend(startMs + result * DAY_MS)) result++;
+    return result;
+  };
 
   for (let day = 0; day < options.days; day++) {
     const dayMs = startMs + day * DAY_MS;
@@ -147,8 +237,8 @@ export function simulateDemoHistory(
     const offsets = new Map(SITE_TEMPLATES.map((s) => [s.code, zoneOffsetMinutes(s.timeZone, dayMs + DAY_MS / 2)]));
     const at = (site: SiteTemplate, minuteOfDay: number) => dayMs + (minuteOfDay - offsets.get(site.code)!) * 60_000;
     const events: Event[] = [];
-    const push = (time: number, movement: Timeless<DemoMovement> | null, delivered?: OrderLine[]) =>
-      events.push({ at: time, seq: counters.seq++, movement, ...(delivered ? { delivered } : {}) });
+    const push = (time: number, movement: Timeless<DemoMovement>) =>
+      events.push({ at: time, seq: counters.seq++, movement });
 
     // 06:00 on the first day: the opening stocktake.
     if (day === 0) {
@@ -193,41 +283,52 @@ export function simulateDemoHistory(
     // 07:30–08:30 local: deliveries.
     const arriving = deliveries.get(day) ?? [];
     deliveries.delete(day);
-    const byOrder = new Map<DemoPurchaseOrder, Delivery[]>();
+    const byOrder = new Map<SimOrder, Delivery[]>();
     for (const delivery of arriving) byOrder.set(delivery.order, [...(byOrder.get(delivery.order) ?? []), delivery]);
     for (const [order, lines] of byOrder) {
-      const site = SITE_TEMPLATES.find((s) => s.code === order.site)!;
-      const time = at(site, 450 + random.int(0, 59));
-      for (const { line, pack, shortProbability } of lines) {
+      const time = at(order.site, 450 + random.int(0, 59));
+      for (const { line, owedMilli, shortProbability } of lines) {
         const stock = line.stock;
-        stock.onOrderMilli -= line.orderedMilli;
-        let received = line.orderedMilli;
+        const pack = line.source.supplierItem.packSizeMilli;
+        let received = owedMilli;
         if (stock.random.chance(shortProbability)) {
-          received = Math.floor((line.orderedMilli * stock.random.uniform(0.5, 0.95)) / pack) * pack;
+          received = Math.floor((owedMilli * stock.random.uniform(0.5, 0.95)) / pack) * pack;
         }
-        line.receivedMilli = received;
-        if (received <= 0) {
-          push(time, null, [line]);
-          continue;
+        stock.onOrderMilli -= received;
+        const missing = owedMilli - received;
+        if (missing > 0) {
+          if (stock.random.chance(REST_FOLLOWS_PROBABILITY)) {
+            const restDay = workdayFrom(day + stock.random.int(3, 12));
+            schedule(deliveries, restDay, { order, line, owedMilli: missing, shortProbability: 0 });
+          } else {
+            schedule(givingUp, workdayFrom(day + SHORT_WAIT_DAYS), { line, site: order.site, missingMilli: missing });
+          }
         }
+        if (received <= 0) continue;
         stock.onHandMilli += received;
-        push(
-          time,
-          {
-            type: 'receipt',
-            sku: stock.item.sku,
-            location: stock.stocking.bin,
-            quantity: received / 1000,
-            reference: order.number,
-            reason:
-              received < line.orderedMilli
-                ? `short delivery: ${received / 1000} of ${line.orderedMilli / 1000} ${stock.item.unit}`
+        line.receipts.push({ at: time, milli: received });
+        push(time, {
+          type: 'receipt',
+          sku: stock.item.sku,
+          location: stock.stocking.bin,
+          quantity: received / 1000,
+          reference: order.number,
+          reason:
+            received < owedMilli
+              ? `short delivery: ${received / 1000} of ${owedMilli / 1000} ${stock.item.unit}`
+              : shortProbability === 0
+                ? 'rest of a short delivery'
                 : null,
-          },
-          [line],
-        );
+        });
       }
     }
+
+    // 08:45 local: the buyer stops waiting for the rest of short deliveries two weeks old.
+    for (const { line, site, missingMilli } of givingUp.get(day) ?? []) {
+      line.stock.onOrderMilli -= missingMilli;
+      line.givenUpAt = at(site, 525);
+    }
+    givingUp.delete(day);
 
     // 09:00–17:00 local: sales and issues.
     const demandFactor = WEEKDAY_FACTOR[weekday]! * holidayFactor(date);
@@ -325,21 +426,27 @@ export function simulateDemoHistory(
     }
 
     // 17:50 local, on workdays: the buyer reviews positions and raises purchase orders.
-    const lines = new Map<string, { source: Source; site: SiteTemplate; lines: OrderLine[] }>();
-    const addLine = (stock: Stock, source: Source, quantity: number) => {
+    const drafts = new Map<string, { source: Source; site: SiteTemplate; lines: SimLine[] }>();
+    const addLine = (stock: Stock, source: Source, quantity: number, origin: DemoLineOrigin, note: string) => {
       const key = `${source.supplier.code}|${stock.site.code}`;
-      const entry = lines.get(key) ?? { source, site: stock.site, lines: [] };
-      entry.lines.push({
-        sku: stock.item.sku,
-        location: stock.stocking.bin,
-        quantity: quantity / 1000,
-        receivedQuantity: 0,
-        deliveredAt: null,
-        stock,
-        orderedMilli: quantity,
-        receivedMilli: 0,
-      });
-      lines.set(key, entry);
+      const entry = drafts.get(key) ?? { source, site: stock.site, lines: [] };
+      const existing = entry.lines.find((line) => line.stock === stock);
+      if (existing) {
+        existing.orderedMilli += quantity;
+        existing.triggerNote += `; ${note}`;
+      } else {
+        entry.lines.push({
+          stock,
+          source,
+          orderedMilli: quantity,
+          origin,
+          triggerNote: note,
+          expectedOn: '',
+          receipts: [],
+          givenUpAt: null,
+        });
+      }
+      drafts.set(key, entry);
       stock.onOrderMilli += quantity;
     };
     for (const stock of stocks) {
@@ -353,69 +460,103 @@ export function simulateDemoHistory(
         if (stock.announcedSpikes.has(spikeDay) || spikeDay <= day || spikeDay > day + source.leadTimeDays + 3)
           continue;
         stock.announcedSpikes.add(spikeDay);
-        addLine(stock, source, orderQuantity(source, spikeQuantity(stock, multiple)));
+        addLine(
+          stock,
+          source,
+          orderQuantity(source, spikeQuantity(stock, multiple)),
+          'manual',
+          `announced one-off demand on ${dateOf(new Date(startMs + spikeDay * DAY_MS))}`,
+        );
+      }
+      const position = stock.onHandMilli + stock.onOrderMilli;
+      const orderDays = source.supplier.orderDays;
+      if (orderDays !== null) {
+        if (!orderDays.includes(weekday === 0 ? 7 : weekday)) continue;
+        const target = planOf(stock, WEEKLY_REVIEW_DAYS).reorderPointMilli;
+        if (position >= target || stock.meanMilli <= 0) continue;
+        addLine(
+          stock,
+          source,
+          orderQuantity(source, target - position),
+          'periodic_review',
+          `weekly review: position ${formatQuantity(position)} below the target ${formatQuantity(roundUp(target, stock))}`,
+        );
+        continue;
       }
       const plan = planOf(stock);
-      const position = stock.onHandMilli + stock.onOrderMilli;
       if (position > plan.reorderPointMilli || (stock.meanMilli <= 0 && position > 0)) continue;
       const chosen = stock.sources.length > 1 && stock.random.chance(0.12) ? stock.sources[1]! : source;
-      addLine(stock, chosen, orderQuantity(chosen, plan.reorderPointMilli + plan.cycleMilli - position));
+      addLine(
+        stock,
+        chosen,
+        orderQuantity(chosen, plan.reorderPointMilli + plan.cycleMilli - position),
+        'reorder_point',
+        `position ${formatQuantity(position)} at or below the reorder point ${formatQuantity(roundUp(plan.reorderPointMilli, stock))}: ordered up to ${formatQuantity(roundUp(plan.reorderPointMilli + plan.cycleMilli, stock))}`,
+      );
     }
-    for (const { source, site, lines: orderLines } of lines.values()) {
+    for (const { source, site, lines: orderLines } of drafts.values()) {
       const supplier = source.supplier;
       const reliability = supplier.reliability;
       // Right-skewed: a delivery comes at most 15 % early, but late by the noise plus, at times, a delay.
       const noiseDays =
         Math.max(-Math.floor(0.15 * supplier.leadTimeDays), Math.round(random.normal(0, reliability.leadTimeSdDays))) +
         (random.chance(reliability.lateProbability) ? random.int(1, reliability.lateMaxDays) : 0);
-      const order: DemoPurchaseOrder = {
-        number: `PO-${String(++counters.po).padStart(6, '0')}`,
-        supplier: supplier.code,
-        site: site.code,
-        orderedAt: new Date(at(site, 1070)).toISOString(),
-        expectedOn: dateOf(new Date(dayMs + leadTimeOf(source.supplierItem, supplier, site) * DAY_MS)),
-        status: 'sent',
-        lines: orderLines,
-      };
-      if (at(site, 1070) > options.now) {
+      const number = `PO-${String(++counters.po).padStart(6, '0')}`;
+      const orderedAt = at(site, 1070);
+      if (orderedAt > options.now) {
         for (const line of orderLines) line.stock.onOrderMilli -= line.orderedMilli;
         continue;
       }
-      purchaseOrders.push(order);
       for (const line of orderLines) {
-        const quoted = leadTimeOf(
-          line.stock.sources.find((s) => s.supplier === supplier)!.supplierItem,
-          supplier,
-          site,
-        );
-        let arrival = day + Math.max(1, quoted + noiseDays);
-        while (isWeekend(startMs + arrival * DAY_MS)) arrival++;
-        const list = deliveries.get(arrival) ?? [];
-        list.push({
+        line.expectedOn = dateOf(new Date(startMs + workdayFrom(day + line.source.leadTimeDays) * DAY_MS));
+      }
+      const order: SimOrder = {
+        number,
+        supplier,
+        site,
+        orderedAt,
+        confirmedAt: null,
+        promisedOn: null,
+        cancelledAt: null,
+        cancelReason: null,
+        lines: orderLines,
+      };
+      orders.push(order);
+      const nextWorkday = workdayFrom(day + 1);
+      const cancelAt = lifecycle.chance(CANCEL_PROBABILITY)
+        ? localTimeToUtc(startMs + nextWorkday * DAY_MS, 540, site.timeZone)
+        : undefined;
+      if (cancelAt !== undefined && cancelAt <= options.now) {
+        order.cancelledAt = cancelAt;
+        order.cancelReason = lifecycle.pick(CANCEL_REASONS);
+        for (const line of orderLines) line.stock.onOrderMilli -= line.orderedMilli;
+        continue;
+      }
+      if (supplier.leadTimeDays >= CONFIRMING_LEAD_TIME_DAYS) {
+        order.confirmedAt = localTimeToUtc(startMs + nextWorkday * DAY_MS, 540 + lifecycle.int(0, 420), site.timeZone);
+        order.promisedOn = latestDate(orderLines.map((line) => line.expectedOn));
+      }
+      for (const line of orderLines) {
+        const arrival = workdayFrom(day + Math.max(1, line.source.leadTimeDays + noiseDays));
+        schedule(deliveries, arrival, {
           order,
           line,
-          pack: line.stock.sources.find((s) => s.supplier === supplier)!.supplierItem.packSizeMilli,
+          owedMilli: line.orderedMilli,
           shortProbability: reliability.shortProbability,
         });
-        deliveries.set(arrival, list);
       }
     }
 
     events.sort((a, b) => a.at - b.at || a.seq - b.seq);
     for (const event of events) {
       if (event.at > options.now) break;
-      const occurredAt = new Date(event.at).toISOString();
-      for (const line of event.delivered ?? []) {
-        line.receivedQuantity = line.receivedMilli / 1000;
-        line.deliveredAt = occurredAt;
-      }
-      if (event.movement) movements.push({ ...event.movement, occurred_at: occurredAt } as DemoMovement);
+      movements.push({ ...event.movement, occurred_at: new Date(event.at).toISOString() } as DemoMovement);
     }
   }
 
   return {
     movements,
-    purchaseOrders: purchaseOrders.map(toPublicOrder),
+    purchaseOrders: orders.map((order) => toPublicOrder(order, options.now)),
     firstDay: dateOf(new Date(startMs)),
     lastDay: dateOf(new Date(todayMs)),
   };
@@ -478,16 +619,20 @@ function buildStocks(random: Random, catalogue: DemoCatalogue, days: number, sta
   return stocks;
 }
 
-function leadTimeOf(supplierItem: DemoSupplierItem, supplier: DemoSupplier, site: SiteTemplate): number {
+/** The quoted lead time from a supplier to a site, in calendar days: a few more across a border within Europe. */
+export function leadTimeOf(supplierItem: DemoSupplierItem, supplier: DemoSupplier, site: SiteTemplate): number {
   const quoted = supplierItem.leadTimeDays ?? supplier.leadTimeDays;
   const crossBorder = (supplier.region === 'DE' || supplier.region === 'PT') && supplier.region !== site.region;
   return quoted + (crossBorder ? CROSS_BORDER_DAYS : 0);
 }
 
-/** The buyer's reorder point and cycle quantity (reorder point + cycle = order-up-to level), in milli-units. */
-function planOf(stock: Stock): { reorderPointMilli: number; cycleMilli: number } {
+/**
+ * The buyer's reorder point and cycle quantity (reorder point + cycle = order-up-to level), in milli-units,
+ * protecting the lead time plus `reviewDays` (a day for the daily look at positions, a week for a weekly review).
+ */
+function planOf(stock: Stock, reviewDays = 1): { reorderPointMilli: number; cycleMilli: number } {
   const source = stock.sources[0]!;
-  const leadTimeDays = source.leadTimeDays + 1;
+  const leadTimeDays = source.leadTimeDays + reviewDays;
   const mean = Math.max(0, stock.meanMilli);
   const sdLeadTime = source.supplier.reliability.leadTimeSdDays;
   const safety =
@@ -596,22 +741,91 @@ function roundUp(milli: number, stock: Stock): number {
   return Math.max(step, Math.ceil(milli / step) * step);
 }
 
+/** The latest of some dates YYYY-MM-DD (they sort as text). */
+function latestDate(dates: string[]): string {
+  return [...dates].sort().at(-1)!;
+}
+
 function dateOf(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-function toPublicOrder(order: DemoPurchaseOrder): DemoPurchaseOrder {
-  const lines = order.lines.map(({ sku, location, quantity, receivedQuantity, deliveredAt }) => ({
-    sku,
-    location,
-    quantity,
-    receivedQuantity,
-    deliveredAt,
-  }));
-  const delivered = lines.filter((line) => line.deliveredAt !== null).length;
+function toPublicOrder(order: SimOrder, now: number): DemoPurchaseOrder {
+  const iso = (instant: number | null) => (instant === null || instant > now ? null : new Date(instant).toISOString());
+  const cancelledAt = iso(order.cancelledAt);
+  const confirmedAt = iso(order.confirmedAt);
+  const promisedOn = confirmedAt === null ? null : order.promisedOn;
+  const lines = order.lines.map((line): DemoPurchaseOrderLine & { done: boolean; doneAt: number | null } => {
+    const receipts = line.receipts.filter((r) => r.at <= now);
+    const receivedMilli = receipts.reduce((sum, r) => sum + r.milli, 0);
+    const lastReceipt = receipts.at(-1)?.at ?? null;
+    const complete = receivedMilli >= line.orderedMilli;
+    const givenUp = line.givenUpAt !== null && line.givenUpAt <= now;
+    const done = cancelledAt === null && (complete || givenUp);
+    const delivery =
+      !done || lastReceipt === null
+        ? undefined
+        : lineDelivery({
+            sentAt: order.orderedAt,
+            receivedAt: lastReceipt,
+            dueDate: promisedOn ?? line.expectedOn,
+            // Deliveries come in the morning, when the UTC date is the local one in Berlin and Lisbon.
+            receivedDate: dateOf(new Date(lastReceipt)),
+            orderedMilli: line.orderedMilli,
+            receivedMilli,
+            rejectedMilli: 0,
+          });
+    const price = purchasePriceOf(line.source.supplierItem, order.supplier, line.orderedMilli, order.orderedAt, now);
+    return {
+      sku: line.stock.item.sku,
+      location: line.stock.stocking.bin,
+      quantity: line.orderedMilli / 1000,
+      receivedQuantity: receivedMilli / 1000,
+      receipts: receipts.map((r) => ({ receivedAt: new Date(r.at).toISOString(), quantity: r.milli / 1000 })),
+      origin: line.origin,
+      triggerNote: line.triggerNote,
+      ...price,
+      currency: line.source.supplierItem.currency,
+      leadTimeDays: line.source.leadTimeDays,
+      expectedOn: line.expectedOn,
+      receivedAt: complete ? iso(lastReceipt) : null,
+      actualLeadTimeDays: delivery?.actualLeadTimeDays ?? null,
+      // A line closed short with nothing delivered was neither on time nor in full.
+      onTime: done ? (delivery?.onTime ?? false) : null,
+      inFull: done ? (delivery?.inFull ?? false) : null,
+      done,
+      doneAt: !done ? null : givenUp ? Math.max(line.givenUpAt!, lastReceipt ?? 0) : lastReceipt,
+    };
+  });
+  const complete = lines.every((line) => line.receivedAt !== null);
+  const done = lines.every((line) => line.done);
+  const lastDone = Math.max(...lines.map((line) => line.doneAt ?? 0));
+  const status: DemoPurchaseOrderStatus =
+    cancelledAt !== null
+      ? 'cancelled'
+      : complete
+        ? 'received'
+        : done
+          ? 'closed'
+          : lines.some((line) => line.receipts.length > 0)
+            ? 'partly_received'
+            : confirmedAt !== null
+              ? 'confirmed'
+              : 'sent';
   return {
-    ...order,
-    status: delivered === 0 ? 'sent' : delivered === lines.length ? 'received' : 'partly_received',
-    lines,
+    number: order.number,
+    supplier: order.supplier.code,
+    site: order.site.code,
+    currency: order.supplier.currency,
+    orderedAt: new Date(order.orderedAt).toISOString(),
+    expectedOn: latestDate(lines.map((line) => line.expectedOn)),
+    status,
+    confirmedAt,
+    promisedOn,
+    receivedAt: status === 'received' ? iso(lastDone) : null,
+    closedAt: status === 'closed' ? iso(lastDone) : null,
+    cancelledAt,
+    cancelReason: cancelledAt === null ? null : order.cancelReason,
+    lines: lines.map(({ done: _done, doneAt: _doneAt, ...line }) => line),
   };
 }

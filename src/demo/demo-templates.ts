@@ -523,6 +523,8 @@ export type SupplierTemplate = {
   categories: Partial<Record<DemoCategory, number>>;
   /** Price relative to the item's standard cost (overseas is cheaper but slow). */
   priceFactor: number;
+  /** ISO weekdays (1 = Monday) on which the supplier takes orders, for a supplier that delivers weekly. */
+  orderDays?: number[];
 };
 
 export const SUPPLIER_TEMPLATES: SupplierTemplate[] = [
@@ -597,6 +599,7 @@ export const SUPPLIER_TEMPLATES: SupplierTemplate[] = [
     reliability: 'good',
     categories: { safety_gear: 6 },
     priceFactor: 0.97,
+    orderDays: [1],
   },
   {
     code: 'RHEINMET',

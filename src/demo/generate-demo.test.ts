@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeOnHandChange } from '../domain/ledger/index.js';
+import { isoWeekdayOfDay } from '../domain/purchasing/order-calendar.js';
+import { instantToLocal } from '../domain/replenishment/local-time.js';
+import { formatPolicy, parsePolicyInput } from '../domain/replenishment/policy.js';
 import type { DemoMovement } from './demo-history.js';
 import { type DemoData, generateDemo } from './generate-demo.js';
 
@@ -33,6 +36,20 @@ function replay(movements: DemoMovement[]): { lowestMilli: number; at: string | 
   return { lowestMilli, at };
 }
 
+function replayOnHand(movements: DemoMovement[], key: string): number {
+  let onHand = 0;
+  for (const m of movements) {
+    const milli = Math.round(m.quantity * 1000);
+    if (m.type === 'transfer') {
+      if (`${m.sku}@${m.from}` === key) onHand -= milli;
+      if (`${m.sku}@${m.to}` === key) onHand += milli;
+    } else if (`${m.sku}@${m.location}` === key) {
+      onHand += computeOnHandChange(m.type, milli, onHand);
+    }
+  }
+  return onHand;
+}
+
 type Demand = { quantity: number; reason: string | null };
 
 /** Demand (sales + issues) per item@bin per UTC day (= local day: business hours in Berlin and Lisbon). */
@@ -58,10 +75,17 @@ function weekdaysOf(data: DemoData): string[] {
   return days;
 }
 
+let seed42: DemoData | undefined;
+/** The default demo, generated once for every suite of this file. */
+function defaultDemo(): DemoData {
+  seed42 ??= generateDemo({ seed: 42, now: NOW });
+  return seed42;
+}
+
 describe('demo generator', () => {
   let demo: DemoData;
   beforeAll(() => {
-    demo = generateDemo({ seed: 42, now: NOW });
+    demo = defaultDemo();
   });
 
   it('gives identical output for the same seed and the same day, and different output for another seed', () => {
@@ -70,6 +94,8 @@ describe('demo generator', () => {
     expect(generateDemo({ seed: 9, ...small })).toEqual(first);
     expect(generateDemo({ seed: 10, ...small }).movements).not.toEqual(first.movements);
     expect(generateDemo({ seed: 42, now: NOW })).toEqual(demo);
+    expect(first.policies.length).toBeGreaterThan(0);
+    expect(generateDemo({ seed: 10, ...small }).policies).not.toEqual(first.policies);
   });
 
   it('builds a catalogue of about 300 items in six categories, with units, costs, criticality and some shelf lives', () => {
@@ -232,8 +258,8 @@ describe('demo generator', () => {
     const leadTimes = (supplier: string) =>
       demo.purchaseOrders
         .filter((o) => o.supplier === supplier)
-        .flatMap((o) => o.lines.filter((l) => l.deliveredAt !== null).map((l) => ({ o, l })))
-        .map(({ o, l }) => (Date.parse(l.deliveredAt!) - Date.parse(o.orderedAt)) / DAY_MS);
+        .flatMap((o) => o.lines.filter((l) => l.receipts.length > 0).map((l) => ({ o, l })))
+        .map(({ o, l }) => (Date.parse(l.receipts[0]!.receivedAt) - Date.parse(o.orderedAt)) / DAY_MS);
     const spread = (values: number[]) => {
       const m = values.reduce((s, v) => s + v, 0) / values.length;
       return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / values.length);
@@ -245,6 +271,262 @@ describe('demo generator', () => {
     expect(Math.max(...local)).toBeLessThan(10);
     expect(Math.min(...overseas)).toBeGreaterThan(20);
     expect(spread(overseas)).toBeGreaterThan(3 * spread(local));
+  });
+});
+
+describe('demo purchase orders', () => {
+  let demo: DemoData;
+  beforeAll(() => {
+    demo = defaultDemo();
+  });
+  const lines = () => demo.purchaseOrders.flatMap((order) => order.lines.map((line) => ({ order, line })));
+
+  it('has orders in every status but draft (the trigger writes drafts when the demo is stored)', () => {
+    const statuses = new Set(demo.purchaseOrders.map((o) => o.status));
+    expect(statuses).toEqual(new Set(['sent', 'confirmed', 'partly_received', 'received', 'closed', 'cancelled']));
+    const count = (status: string) => demo.purchaseOrders.filter((o) => o.status === status).length;
+    expect(count('received')).toBeGreaterThan(0.8 * demo.purchaseOrders.length);
+    expect(count('cancelled')).toBeGreaterThan(10);
+    expect(count('cancelled')).toBeLessThan(0.03 * demo.purchaseOrders.length);
+  });
+
+  it('numbers the orders PO-000001 upwards, oldest first, one line per item and bin on an order', () => {
+    demo.purchaseOrders.forEach((order, index) => {
+      expect(order.number).toBe(`PO-${String(index + 1).padStart(6, '0')}`);
+      const keys = order.lines.map((line) => `${line.sku}@${line.location}`);
+      expect(new Set(keys).size).toBe(keys.length);
+    });
+  });
+
+  it('matches every delivery of a line with a receipt movement of the same order, item, bin, quantity and time', () => {
+    const receipts = demo.movements.filter((m) => m.type === 'receipt');
+    const fromLines = lines().flatMap(({ order, line }) =>
+      line.receipts.map((r) => `${order.number}|${line.sku}|${line.location}|${r.quantity}|${r.receivedAt}`),
+    );
+    const fromLedger = receipts.map((m) =>
+      m.type === 'transfer' ? '' : `${m.reference}|${m.sku}|${m.location}|${m.quantity}|${m.occurred_at}`,
+    );
+    expect(fromLines.sort()).toEqual(fromLedger.sort());
+    for (const { line } of lines()) {
+      const received = line.receipts.reduce((sum, r) => sum + Math.round(r.quantity * 1000), 0);
+      expect(Math.round(line.receivedQuantity * 1000)).toBe(received);
+      expect(received).toBeLessThanOrEqual(Math.round(line.quantity * 1000));
+    }
+  });
+
+  it('keeps each status consistent with its lines and dates, all of them at or before now', () => {
+    const past = (iso: string | null) => iso === null || Date.parse(iso) <= NOW;
+    for (const order of demo.purchaseOrders) {
+      const complete = order.lines.every((l) => l.receivedQuantity === l.quantity);
+      const anyReceived = order.lines.some((l) => l.receipts.length > 0);
+      for (const at of [order.orderedAt, order.confirmedAt, order.receivedAt, order.closedAt, order.cancelledAt]) {
+        expect(past(at)).toBe(true);
+      }
+      switch (order.status) {
+        case 'received':
+          expect(complete).toBe(true);
+          expect(order.receivedAt).not.toBeNull();
+          expect(order.lines.every((l) => l.inFull === true && l.actualLeadTimeDays! > 0)).toBe(true);
+          break;
+        case 'closed':
+          expect(complete).toBe(false);
+          expect(order.closedAt).not.toBeNull();
+          expect(order.lines.every((l) => l.inFull !== null)).toBe(true);
+          expect(order.lines.some((l) => l.inFull === false)).toBe(true);
+          break;
+        case 'cancelled':
+          expect(anyReceived).toBe(false);
+          expect(order.cancelReason).toEqual(expect.any(String));
+          expect(Date.parse(order.cancelledAt!)).toBeGreaterThan(Date.parse(order.orderedAt));
+          break;
+        case 'partly_received':
+          expect(anyReceived && !complete).toBe(true);
+          break;
+        case 'confirmed':
+          expect(anyReceived).toBe(false);
+          expect(order.promisedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+          expect(Date.parse(order.confirmedAt!)).toBeGreaterThan(Date.parse(order.orderedAt));
+          break;
+        case 'sent':
+          expect(anyReceived).toBe(false);
+          expect(order.confirmedAt).toBeNull();
+          break;
+      }
+    }
+  });
+
+  it('records late and short deliveries per line, as the suppliers made them', () => {
+    const done = lines().filter(({ line }) => line.onTime !== null);
+    const late = done.filter(({ line }) => line.onTime === false);
+    const short = done.filter(({ line }) => line.inFull === false);
+    expect(late.length / done.length).toBeGreaterThan(0.05);
+    expect(late.length / done.length).toBeLessThan(0.4);
+    expect(short.length).toBeGreaterThan(20);
+    expect(short.length / done.length).toBeLessThan(0.1);
+    // On time means received on or before the promised (else expected) local date.
+    for (const { order, line } of done.slice(0, 500)) {
+      if (line.receipts.length === 0) continue;
+      // Deliveries come in the morning: the UTC date is the local one.
+      const received = line.receipts.at(-1)!.receivedAt.slice(0, 10);
+      expect(line.onTime).toBe(received <= (order.promisedOn ?? line.expectedOn));
+    }
+    // Poor suppliers are late more often than good ones.
+    const lateShare = (supplier: string) => {
+      const own = done.filter(({ order }) => order.supplier === supplier);
+      return own.filter(({ line }) => line.onTime === false).length / own.length;
+    };
+    expect(lateShare('IBERCON')).toBeGreaterThan(lateShare('SAFEWORK'));
+  });
+
+  it('prices every line from its supplier item, a little cheaper in earlier years', () => {
+    const sources = new Map(demo.supplierItems.map((s) => [`${s.sku}|${s.supplier}`, s]));
+    for (const { order, line } of lines()) {
+      const source = sources.get(`${line.sku}|${order.supplier}`)!;
+      expect(line.currency).toBe(source.currency);
+      expect(['list_price', 'break_reached']).toContain(line.priceRule);
+      expect(line.unitPriceMinor).toBeGreaterThan(0);
+      const listed = [source.unitPriceMinor, ...source.priceBreaks.map((b) => b.unitPriceMinor)];
+      expect(line.unitPriceMinor).toBeLessThanOrEqual(Math.max(...listed));
+      if (order.orderedAt.startsWith('2026') && line.priceRule === 'list_price') {
+        expect(line.unitPriceMinor).toBe(source.unitPriceMinor);
+      }
+    }
+    const older = lines().filter(
+      ({ order, line }) => order.orderedAt.startsWith('2025') && line.priceRule === 'list_price',
+    );
+    expect(
+      older.some(
+        ({ order, line }) => line.unitPriceMinor < sources.get(`${line.sku}|${order.supplier}`)!.unitPriceMinor,
+      ),
+    ).toBe(true);
+  });
+
+  it('orders from the weekly supplier only on its order day, by periodic review', () => {
+    const weekly = demo.suppliers.filter((s) => s.orderDays !== null);
+    expect(weekly.map((s) => [s.code, s.orderDays])).toEqual([['SAFEWORK', [1]]]);
+    const reviewed = lines().filter(({ line }) => line.origin === 'periodic_review');
+    expect(reviewed.length).toBeGreaterThan(100);
+    for (const { order } of reviewed) {
+      expect(order.supplier).toBe('SAFEWORK');
+      expect(new Date(order.orderedAt).getUTCDay()).toBe(1);
+    }
+    expect(new Set(lines().map(({ line }) => line.origin))).toEqual(
+      new Set(['reorder_point', 'periodic_review', 'manual']),
+    );
+  });
+});
+
+describe('demo policies and kanban loops', () => {
+  let demo: DemoData;
+  beforeAll(() => {
+    demo = defaultDemo();
+  });
+
+  it('gives every item exactly one valid policy at each bin where a site keeps it, of every kind', () => {
+    const stocked = demo.profiles.flatMap((p) => p.stocking.map((s) => `${p.sku}@${s.bin}`)).sort();
+    expect(demo.policies.map((p) => `${p.sku}@${p.location}`)).toEqual(stocked);
+    for (const { policy } of demo.policies) {
+      expect(parsePolicyInput(formatPolicy(policy))).toEqual({ ok: true, value: policy });
+    }
+    const count = (kind: string) => demo.policies.filter((p) => p.policy.kind === kind).length;
+    expect(count('reorder_point')).toBeGreaterThan(0.7 * demo.policies.length);
+    expect(count('kanban')).toBeGreaterThanOrEqual(10);
+    expect(count('kanban')).toBeLessThanOrEqual(15);
+    expect(count('periodic_review')).toBeGreaterThan(10);
+    expect(count('make_to_order')).toBeGreaterThanOrEqual(1);
+    expect(count('make_to_order')).toBeLessThanOrEqual(10);
+    expect(count('manual')).toBeGreaterThanOrEqual(2);
+    expect(count('manual')).toBeLessThanOrEqual(12);
+  });
+
+  it('sizes reorder points on the lead-time demand and targets a couple of weeks above', () => {
+    // d per calendar day over the last 91 days (2026-08-26 … 2026-11-24).
+    const demand = new Map<string, { milli: number; picks: number }>();
+    for (const m of demo.movements) {
+      if ((m.type !== 'sale' && m.type !== 'issue') || m.occurred_at < '2026-08-26') continue;
+      const entry = demand.get(`${m.sku}@${m.location}`) ?? { milli: 0, picks: 0 };
+      entry.milli += Math.round(m.quantity * 1000);
+      entry.picks++;
+      demand.set(`${m.sku}@${m.location}`, entry);
+    }
+    let steady = 0;
+    for (const p of demo.policies) {
+      if (p.policy.kind !== 'reorder_point') continue;
+      expect(p.policy.targetMilli).toBeGreaterThan(p.policy.reorderPointMilli);
+      const recent = demand.get(`${p.sku}@${p.location}`);
+      if (!recent || recent.picks < 60) continue;
+      steady++;
+      // s = d·(L + 1) + safety with L ≥ 1 day; S − s = max(14·d, MOQ), rounded up to whole steps.
+      const daily = recent.milli / 91;
+      expect(p.policy.reorderPointMilli).toBeGreaterThan(2 * daily);
+      expect(p.policy.targetMilli - p.policy.reorderPointMilli).toBeGreaterThanOrEqual(Math.floor(14 * daily) - 1);
+    }
+    expect(steady).toBeGreaterThan(100);
+  });
+
+  it("reviews the weekly supplier's items every 7 days at 06:00 on its order day, first after now", () => {
+    const sources = new Map(demo.supplierItems.filter((s) => s.rank === 1).map((s) => [s.sku, s.supplier]));
+    const periodic = demo.policies.filter((p) => p.policy.kind === 'periodic_review');
+    for (const p of periodic) {
+      expect(sources.get(p.sku)).toBe('SAFEWORK');
+      expect(p.policy).toMatchObject({ reviewDays: 7, reviewTime: '06:00' });
+      const zone = p.site === 'BER' ? 'Europe/Berlin' : 'Europe/Lisbon';
+      const local = instantToLocal(p.nextReviewAt!, zone);
+      expect([local.date, local.time]).toEqual([p.reviewAnchorDate, '06:00']);
+      expect(isoWeekdayOfDay(local.dayNumber)).toBe(1);
+      expect(p.nextReviewAt! - NOW).toBeGreaterThan(0);
+      expect(p.nextReviewAt! - NOW).toBeLessThanOrEqual(7 * DAY_MS);
+    }
+    expect(demo.policies.filter((p) => p.policy.kind !== 'periodic_review').every((p) => p.nextReviewAt === null)).toBe(
+      true,
+    );
+  });
+
+  it('keeps make-to-order for expensive items that are rarely in demand', () => {
+    const items = new Map(demo.items.map((i) => [i.sku, i]));
+    for (const p of demo.policies.filter((p) => p.policy.kind === 'make_to_order')) {
+      expect(items.get(p.sku)!.unitCostMinor).toBeGreaterThanOrEqual(10_000);
+    }
+  });
+
+  it('runs 2-bin loops for cheap fasteners and 3–6 cards for other parts, in whole packs, each with a supplier', () => {
+    const items = new Map(demo.items.map((i) => [i.sku, i]));
+    const sources = new Map(demo.supplierItems.map((s) => [`${s.sku}|${s.supplier}`, s]));
+    expect(demo.kanbanLoops.length).toBeGreaterThanOrEqual(10);
+    let twoBins = 0;
+    for (const loop of demo.kanbanLoops) {
+      const policy = demo.policies.find((p) => p.sku === loop.sku && p.location === loop.location)!.policy;
+      expect(policy).toEqual({
+        kind: 'kanban',
+        cards: loop.cards,
+        containerQuantityMilli: loop.containerQuantityMilli,
+        supplier: loop.supplier,
+      });
+      const source = sources.get(`${loop.sku}|${loop.supplier}`)!;
+      expect(source.rank).toBe(1);
+      expect(loop.containerQuantityMilli % source.packSizeMilli).toBe(0);
+      expect(loop.containerQuantityMilli).toBeGreaterThanOrEqual(source.moqMilli);
+      if (loop.cards === 2) {
+        twoBins++;
+        expect(items.get(loop.sku)!.category).toBe('fasteners');
+      } else {
+        expect(loop.cards).toBeGreaterThanOrEqual(3);
+        expect(loop.cards).toBeLessThanOrEqual(6);
+      }
+      expect(loop.cardStates).toHaveLength(loop.cards);
+      expect(loop.inTransitOn !== null).toBe(loop.cardStates.includes('in_transit'));
+    }
+    expect(twoBins).toBeGreaterThanOrEqual(3);
+    expect(twoBins).toBeLessThan(demo.kanbanLoops.length);
+    expect(demo.kanbanLoops.flatMap((l) => l.cardStates).filter((s) => s !== 'full').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('marks a card full while its container is on the shelf: full cards hold what is on hand', () => {
+    for (const loop of demo.kanbanLoops) {
+      const onHand = replayOnHand(demo.movements, `${loop.sku}@${loop.location}`);
+      const full = loop.cardStates.filter((s) => s === 'full').length;
+      expect(full).toBe(Math.min(loop.cards, Math.ceil(onHand / loop.containerQuantityMilli)));
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { type DemoCatalogue, generateDemoCatalogue } from './demo-catalogue.js';
 import { type DemoHistory, simulateDemoHistory } from './demo-history.js';
+import { chooseDemoPolicies, type DemoReplenishment } from './demo-policies.js';
 import { createRandom } from './random.js';
 
 export type DemoOptions = {
@@ -13,16 +14,18 @@ export type DemoOptions = {
   itemCount?: number;
 };
 
-export type DemoData = DemoCatalogue & DemoHistory;
+export type DemoData = DemoCatalogue & DemoHistory & DemoReplenishment;
 
 export const DEFAULT_DEMO_DAYS = 730;
 export const DEFAULT_DEMO_ITEMS = 300;
 export const DEFAULT_DEMO_SEED = 42;
 
 /**
- * Generates a realistic small stockroom: the catalogue (items, sites and bins, suppliers, sources)
- * and the movements of `days` days of history, with the demand profiles and supplier reliability
- * that drove them. Pure: no I/O, no clock, no global randomness.
+ * Generates a realistic small stockroom: the catalogue (items, sites and bins, suppliers, sources),
+ * the movements of `days` days of history with the purchase orders behind its receipts (and their
+ * lifecycle at `now`), the demand profiles and supplier reliability that drove them, and the
+ * replenishment policy of every item at each site with the kanban loops.
+ * Pure: no I/O, no clock, no global randomness.
  *
  * @example generateDemo({ seed: 42, now: Date.UTC(2026, 10, 24, 12) }).movements.length // ≈ 300 000
  */
@@ -34,5 +37,6 @@ export function generateDemo(options: DemoOptions): DemoData {
     days,
   });
   const history = simulateDemoHistory(random.fork('history'), catalogue, { now: options.now, days });
-  return { ...catalogue, ...history };
+  const replenishment = chooseDemoPolicies(random.fork('policies'), catalogue, history, { now: options.now, days });
+  return { ...catalogue, ...history, ...replenishment };
 }

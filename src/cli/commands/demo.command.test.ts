@@ -52,6 +52,14 @@ describe('leanstock demo', () => {
     expect(counts.items).toBe(300);
     expect(counts.movements).toBeGreaterThan(150_000);
     expect(fullRun.stdout).toContain(`movements       ${counts.movements.toLocaleString('en')} from `);
+    expect(fullRun.stdout).toMatch(
+      /purchase orders [\d,]+: \d+ draft, \d+ sent, \d+ confirmed, \d+ partly received, [\d,]+ received, \d+ closed, \d+ cancelled\n/,
+    );
+    expect(fullRun.stdout).toMatch(/draft lines\s+\d+ drafted by the trigger just now\n/);
+    expect(fullRun.stdout).toMatch(
+      /policies\s+\d+: \d+ reorder point, 1\d kanban, \d+ periodic review, \d+ make to order, \d+ manual\n/,
+    );
+    expect(fullRun.stdout).toMatch(/kanban loops\s+1\d with \d+ cards/);
   });
 
   it('refuses to overwrite a database that has items without --force, and says how', async () => {
@@ -75,7 +83,15 @@ describe('leanstock demo', () => {
     );
     expect(code).toBe(0);
     const report = JSON.parse(second.stdout());
-    expect(report).toMatchObject({ seed: 7, items: 6, suppliers: 12, seconds: expect.any(Number) });
+    expect(report).toMatchObject({
+      seed: 7,
+      items: 6,
+      suppliers: 12,
+      seconds: expect.any(Number),
+      purchaseOrdersByStatus: expect.objectContaining({ received: expect.any(Number) }),
+      policiesByKind: expect.objectContaining({ reorder_point: expect.any(Number) }),
+    });
+    expect(report.policies).toBeGreaterThanOrEqual(6);
     expect(await existing(path)).toMatchObject({ items: 6, movements: report.movements });
   });
 

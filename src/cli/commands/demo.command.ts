@@ -92,6 +92,10 @@ async function writeDemoCommand(deps: CliDeps, options: DemoCommandOptions): Pro
     await database.close();
   }
   const seconds = Math.round((deps.now() - started) / 100) / 10;
+  const count = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([name, n]) => `${n.toLocaleString('en')} ${name.replaceAll('_', ' ')}`)
+      .join(', ');
   printResult(deps, options.json, { database: database.describe, ...report, seconds }, () =>
     [
       `Demo written to ${database.describe} in ${seconds} s (seed ${report.seed})`,
@@ -99,7 +103,10 @@ async function writeDemoCommand(deps: CliDeps, options: DemoCommandOptions): Pro
       `  locations       ${report.locations} (${report.sites} sites with their bins)`,
       `  suppliers       ${report.suppliers} (${report.supplierItems} supplier items)`,
       `  movements       ${report.movements.toLocaleString('en')} from ${report.firstDay} to ${report.lastDay}`,
-      `  purchase orders ${report.purchaseOrders.toLocaleString('en')} raised by the simulated buyer (not stored)`,
+      `  purchase orders ${report.purchaseOrders.toLocaleString('en')}: ${count(report.purchaseOrdersByStatus)}`,
+      `  draft lines     ${report.draftLines} drafted by the trigger just now`,
+      `  policies        ${report.policies}: ${count(report.policiesByKind)}`,
+      `  kanban loops    ${report.kanbanLoops} with ${report.kanbanCards} cards`,
     ].join('\n'),
   );
   return report;
