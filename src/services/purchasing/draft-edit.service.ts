@@ -1,16 +1,11 @@
+import { sql } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import { parseQuantity } from '../../domain/quantity.js';
 import { unitPriceAt } from '../../domain/replenishment/order-sizing.js';
 import { decodePriceBreaks } from '../../store/catalogue/supplier-item.repository.js';
 import type { Database, Tx } from '../../store/database.js';
 import { appendEvents } from '../../store/outbox.repository.js';
-import {
-  findCollectingDraft,
-  findLine,
-  insertCollectingDraft,
-  insertLine,
-  type PurchaseOrderLineRow,
-} from '../../store/purchasing.repository.js';
+import { findLine, insertLine, type PurchaseOrderLineRow } from '../../store/purchasing.repository.js';
 import type { ServiceContext } from '../context.js';
 import { idempotentWrite } from '../idempotent-write.js';
 import { requireItemRow } from '../item.service.js';
@@ -105,14 +100,7 @@ export async function moveDraftLine(
       ]);
     }
     const source = await requireSource(tx, Number(line.item_id), supplier.code, 'supplier');
-    const target =
-      (await findCollectingDraft(tx, supplier.id))?.id ??
-      (await insertCollectingDraft(tx, {
-        supplierId: supplier.id,
-        currency: supplier.currency,
-        actor: ctx.actor,
-        now: ctx.now,
-      }));
+    const target = await collectingDraftOf(tx, database, supplier, ctx);
     await moveLineInto(tx, line, Number(target), ctx.now, source);
     await touch(tx, id, ctx.now);
     await appendEvents(
@@ -247,6 +235,53 @@ export async function mergeDrafts(
     await touch(tx, id, ctx.now);
     return requireView(tx, id);
   });
+}
+
+/**
+ * The supplier's collecting draft, opened if none. On PostgreSQL it is read FOR UPDATE (a racing send
+ * waits, or we see it no longer collects), and a draft opened by another process at the same moment
+ * makes our insert do nothing (the partial unique index), so we read theirs.
+ */
+async function collectingDraftOf(
+  tx: Tx,
+  database: Database,
+  supplier: { id: number; currency: string },
+  ctx: ServiceContext,
+): Promise<number> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const select = tx
+      .selectFrom('purchase_orders')
+      .select('id')
+      .where('supplier_id', '=', supplier.id)
+      .where('collecting', '=', 1);
+    const found = await (database.dialect === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
+    if (found) return Number(found.id);
+    const inserted = await tx
+      .insertInto('purchase_orders')
+      .values({
+        supplier_id: supplier.id,
+        status: 'draft',
+        collecting: 1,
+        currency: supplier.currency,
+        note: null,
+        created_by: ctx.actor,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        sent_at: null,
+        confirmed_at: null,
+        promised_date: null,
+        received_at: null,
+        closed_at: null,
+        cancelled_at: null,
+        cancel_reason: null,
+        emailed_at: null,
+      })
+      .onConflict((oc) => oc.column('supplier_id').where(sql<boolean>`collecting = 1`).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return Number(inserted.id);
+  }
+  throw new Error('no collecting draft after three attempts');
 }
 
 type SourceRef = {
