@@ -300,7 +300,7 @@ async function requireSource(tx: Tx, itemId: number, supplierCode: string, field
     .where('si.item_id', '=', itemId)
     .where('s.code', '=', supplierCode)
     .executeTakeFirst();
-  if (!source || source.active !== 1) {
+  if (source?.active !== 1) {
     throw new DomainError(
       'LS_UNKNOWN_SUPPLIER_ITEM',
       `${field}: the item is not bought from ${supplierCode}${source ? ' (its source is deactivated)' : ''}`,

@@ -745,7 +745,12 @@ async function requireOrderRow(tx: Tx, id: number): Promise<OrderRow> {
 }
 
 /** The order, checked to allow `action` in its status; locks it on PostgreSQL so two actions serialise. */
-export async function requireOrder(tx: Tx, database: Database, id: number, action: PurchaseOrderAction): Promise<OrderRow> {
+export async function requireOrder(
+  tx: Tx,
+  database: Database,
+  id: number,
+  action: PurchaseOrderAction,
+): Promise<OrderRow> {
   // SQLite's BEGIN IMMEDIATE already serialises writers.
   if (database.dialect === 'postgres') {
     await tx.selectFrom('purchase_orders').select('id').where('id', '=', id).forUpdate().execute();
