@@ -14,6 +14,8 @@ import {
   builderDraftingRepository,
   type DraftingRepository,
   type DraftingSourceRow,
+  type LineDraftChange,
+  type NewLine,
   openReviewItem,
   resolveReviewItems,
 } from '../../store/purchasing.repository.js';
@@ -120,8 +122,7 @@ export async function replenish(
     await appendEvents(tx, events, ctx.now);
     return { outcomes, onOrderAddedMilli, lineIds, events: [] };
   };
-  const needs: Array<{ index: number; needMilli: number; reason: TriggerReason; explanation: string; cards?: number }> =
-    [];
+  const needs: Need[] = [];
   /** Items this call opened a review entry for: their flag from before the call is out of date. */
   const reviewed = new Set<number>();
 
@@ -172,6 +173,10 @@ export async function replenish(
     sourcesByItem.set(source.item_id, list);
   }
 
+  // In need order: the entries for review at once, the lines in one go after (see draftLines).
+  type Slot = { outcome: TriggerOutcome; events: NewEvent[] } | { draft: number };
+  const slots: Slot[] = [];
+  const toDraft: Array<Pick<Draft, 'need' | 'c' | 'source'>> = [];
   for (const need of needs) {
     const c = candidates[need.index]!;
     const itemSources = (sourcesByItem.get(c.itemId) ?? []).map((row) => ({
@@ -192,22 +197,34 @@ export async function replenish(
         message: choice.message,
         now: ctx.now,
       });
-      outcomes.push({
-        kind: 'below_reorder_point',
-        sku: c.sku,
-        location: c.location,
-        reason: choice.reason,
-        message: choice.message,
+      slots.push({
+        outcome: {
+          kind: 'below_reorder_point',
+          sku: c.sku,
+          location: c.location,
+          reason: choice.reason,
+          message: choice.message,
+        },
+        events: isNew || crossed(c) ? [belowReorderPointEvent(c, choice.reason, choice.message)] : [],
       });
-      if (isNew || crossed(c)) events.push(belowReorderPointEvent(c, choice.reason, choice.message));
       continue;
     }
-    const source = choice.source.row;
-    const drafted = await draftLine(tx, repository, c, source, need, ctx);
-    onOrderAddedMilli[need.index] = drafted.addedMilli;
-    lineIds[need.index] = drafted.outcome.line_id;
-    outcomes.push(drafted.outcome);
-    events.push(...drafted.events);
+    slots.push({ draft: toDraft.length });
+    toDraft.push({ need, c, source: choice.source.row });
+  }
+  const drafted = await draftLines(tx, repository, toDraft, ctx);
+  for (const slot of slots) {
+    if ('outcome' in slot) {
+      outcomes.push(slot.outcome);
+      events.push(...slot.events);
+      continue;
+    }
+    const { need, c, source } = toDraft[slot.draft]!;
+    const line = drafted[slot.draft]!;
+    onOrderAddedMilli[need.index] = line.addedMilli;
+    lineIds[need.index] = line.outcome.line_id;
+    outcomes.push(line.outcome);
+    events.push(...line.events);
     // Without an open entry for the item there is nothing to resolve.
     if (source.has_open_review === 1 || reviewed.has(c.itemId)) {
       await resolveReviewItems(tx, c.itemId, c.locationId, NO_SUPPLIER_REASONS, ctx.actor, ctx.now);
@@ -236,122 +253,211 @@ function belowReorderPointEvent(c: ReplenishmentCandidate, reason: string, messa
   };
 }
 
-async function draftLine(
+type Need = { index: number; needMilli: number; reason: TriggerReason; explanation: string; cards?: number };
+
+/** A line to draft: the need, its candidate and the chosen source, and what drafting it did. */
+type Draft = {
+  need: Need;
+  c: ReplenishmentCandidate;
+  source: DraftingSourceRow;
+  addedMilli: number;
+  outcome: Extract<TriggerOutcome, { kind: 'order_line' }>;
+  events: NewEvent[];
+};
+
+/**
+ * Drafts the lines, in order, as if one after another: each goes onto its supplier's collecting draft
+ * (opened by the first line that needs one) and adds to that draft's line for its item × location.
+ * The statements are set-wise — one to touch the existing drafts and read their lines, one to insert
+ * the new lines — so a batch that orders many items costs about what one line costs.
+ */
+async function draftLines(
   tx: Tx,
   repository: DraftingRepository,
-  c: ReplenishmentCandidate,
-  source: DraftingSourceRow,
-  need: { needMilli: number; reason: TriggerReason; explanation: string; cards?: number },
+  wanted: Array<Pick<Draft, 'need' | 'c' | 'source'>>,
   ctx: ServiceContext,
-): Promise<{ addedMilli: number; outcome: Extract<TriggerOutcome, { kind: 'order_line' }>; events: NewEvent[] }> {
-  const events: NewEvent[] = [];
-  let draft = await repository.findCollectingDraftLine(tx, source.supplier_id, c.itemId, c.locationId);
-  let isNewOrder = false;
-  let orderId: number | undefined = draft?.order_id;
-  while (orderId === undefined) {
-    orderId = await repository.insertCollectingDraft(tx, {
-      supplierId: source.supplier_id,
-      currency: source.supplier_currency,
-      actor: ctx.actor,
-      now: ctx.now,
-    });
-    isNewOrder = orderId !== undefined;
-    // Another process opened the supplier's draft first: add to it.
-    if (!isNewOrder) {
-      draft = await repository.findCollectingDraftLine(tx, source.supplier_id, c.itemId, c.locationId);
-      orderId = draft?.order_id;
+): Promise<Array<Pick<Draft, 'addedMilli' | 'outcome' | 'events'>>> {
+  if (wanted.length === 0) return [];
+  const keyOf = (orderId: number, c: ReplenishmentCandidate) => `${orderId}:${c.itemId}:${c.locationId}`;
+  const pairs = new Set(wanted.map((w) => `${w.c.itemId}:${w.c.locationId}`));
+  // The same item × location twice adds to the line the first one drafted: then one at a time.
+  if (pairs.size < wanted.length && wanted.length > 1) {
+    const one: Array<Pick<Draft, 'addedMilli' | 'outcome' | 'events'>> = [];
+    for (const w of wanted) one.push(...(await draftLines(tx, repository, [w], ctx)));
+    return one;
+  }
+  const orderOf = new Map<number, number>();
+  const lines = new Map<string, { id: number; quantityMilli: number }>();
+  const touch = async (of: typeof wanted) => {
+    const found = await repository.touchCollectingDrafts(
+      tx,
+      of.map((w) => ({ supplierId: w.source.supplier_id, itemId: w.c.itemId, locationId: w.c.locationId })),
+      ctx.now,
+    );
+    for (const row of found) {
+      orderOf.set(row.supplier_id, row.order_id);
+      if (row.line_id !== null) {
+        lines.set(`${row.order_id}:${row.item_id}:${row.location_id}`, {
+          id: row.line_id,
+          quantityMilli: Number(row.line_quantity_milli),
+        });
+      }
     }
+  };
+  await touch(wanted);
+  const opened = new Set<number>();
+  let opening = [...new Map(wanted.map((w) => [w.source.supplier_id, w.source])).values()].filter(
+    (source) => !orderOf.has(source.supplier_id),
+  );
+  while (opening.length > 0) {
+    const ids = await repository.insertCollectingDrafts(
+      tx,
+      opening.map((source) => ({
+        supplierId: source.supplier_id,
+        currency: source.supplier_currency,
+        actor: ctx.actor,
+        now: ctx.now,
+      })),
+    );
+    const lost = new Set<number>();
+    opening.forEach((source, i) => {
+      const id = ids[i];
+      if (id === undefined) lost.add(source.supplier_id);
+      else {
+        orderOf.set(source.supplier_id, id);
+        opened.add(id);
+      }
+    });
+    if (lost.size === 0) break;
+    // Another process opened these suppliers' drafts first: add to theirs.
+    await touch(wanted.filter((w) => lost.has(w.source.supplier_id)));
+    opening = opening.filter((source) => lost.has(source.supplier_id) && !orderOf.has(source.supplier_id));
   }
-  const existingLineId = draft?.line_id ?? null;
-  const before = existingLineId === null ? 0 : Number(draft!.line_quantity_milli);
-  // A contract price valid today (at the receiving site) replaces the list price and its breaks.
-  const contract =
-    source.has_contract === 1
-      ? await findContractPrice(tx, source.id, instantToLocal(ctx.now, await siteTimeZone(tx, c.locationId)).date)
-      : undefined;
-  const pricing = {
-    unitPriceMinor: contract
-      ? Number(contract.unit_price_minor)
-      : source.unit_price_minor === null
-        ? null
-        : Number(source.unit_price_minor),
-    priceBreaks: contract ? [] : (decodePriceBreaks(source.price_breaks) as PriceBreak[]),
-    moqMilli: source.moq_milli === null ? null : Number(source.moq_milli),
-    packSizeMilli: source.pack_size_milli === null ? null : Number(source.pack_size_milli),
-    currency: source.currency,
-  };
-  // Kanban orders whole containers exactly: the loop's arithmetic depends on it.
-  const isKanban = c.policy.kind === 'kanban';
-  const wanted = isKanban ? before + need.needMilli : roundOrderQuantity(before + need.needMilli, pricing);
-  const chosen = isKanban ? kanbanPrice(wanted, pricing) : choosePriceBreak(wanted, pricing);
-  const priced = contract
-    ? { ...chosen, rule: 'contract', explanation: `contract price; ${chosen.explanation}` }
-    : chosen;
-  const lineQuantity = Math.max(priced.quantityMilli, before);
-  const added = lineQuantity - before;
-  const triggerNote = need.explanation;
-  const common = {
-    quantity_milli: lineQuantity,
-    unit_price_minor: priced.unitPriceMinor,
-    price_rule: priced.rule,
-    price_note: priced.explanation,
-    trigger_note: triggerNote,
-    updated_at: ctx.now,
-  };
-  let lineId: number;
-  if (existingLineId !== null) {
-    lineId = existingLineId;
-    await repository.updateLine(tx, lineId, common);
-  } else {
-    lineId = await repository.insertLine(tx, {
-      purchase_order_id: orderId,
-      item_id: c.itemId,
-      location_id: c.locationId,
-      supplier_item_id: source.id,
+
+  const sized: Array<{
+    orderId: number;
+    isNewOrder: boolean;
+    before: number;
+    priced: { unitPriceMinor: number | null; rule: string; explanation: string };
+    line: NewLine;
+    lineId: number | null;
+  }> = [];
+  for (const { need, c, source } of wanted) {
+    const orderId = orderOf.get(source.supplier_id)!;
+    // The first line on an order opened here announces it; later ones find it as an existing draft.
+    const isNewOrder = opened.delete(orderId);
+    const existing = lines.get(keyOf(orderId, c));
+    const before = existing === undefined ? 0 : existing.quantityMilli;
+    // A contract price valid today (at the receiving site) replaces the list price and its breaks.
+    const contract =
+      source.has_contract === 1
+        ? await findContractPrice(tx, source.id, instantToLocal(ctx.now, await siteTimeZone(tx, c.locationId)).date)
+        : undefined;
+    const pricing = {
+      unitPriceMinor: contract
+        ? Number(contract.unit_price_minor)
+        : source.unit_price_minor === null
+          ? null
+          : Number(source.unit_price_minor),
+      priceBreaks: contract ? [] : (decodePriceBreaks(source.price_breaks) as PriceBreak[]),
+      moqMilli: source.moq_milli === null ? null : Number(source.moq_milli),
+      packSizeMilli: source.pack_size_milli === null ? null : Number(source.pack_size_milli),
       currency: source.currency,
-      origin: c.policy.kind,
-      lead_time_days: effectiveLeadTimeDays(
-        { leadTimeDays: source.lead_time_days },
-        { leadTimeDays: source.supplier_lead_time_days },
-      ),
-      created_at: ctx.now,
-      ...common,
+    };
+    // Kanban orders whole containers exactly: the loop's arithmetic depends on it.
+    const isKanban = c.policy.kind === 'kanban';
+    const wantedMilli = isKanban ? before + need.needMilli : roundOrderQuantity(before + need.needMilli, pricing);
+    const chosen = isKanban ? kanbanPrice(wantedMilli, pricing) : choosePriceBreak(wantedMilli, pricing);
+    const priced = contract
+      ? { ...chosen, rule: 'contract', explanation: `contract price; ${chosen.explanation}` }
+      : chosen;
+    sized.push({
+      orderId,
+      isNewOrder,
+      before,
+      priced,
+      lineId: existing === undefined ? null : existing.id,
+      line: {
+        purchase_order_id: orderId,
+        item_id: c.itemId,
+        location_id: c.locationId,
+        supplier_item_id: source.id,
+        currency: source.currency,
+        origin: c.policy.kind,
+        lead_time_days: effectiveLeadTimeDays(
+          { leadTimeDays: source.lead_time_days },
+          { leadTimeDays: source.supplier_lead_time_days },
+        ),
+        created_at: ctx.now,
+        quantity_milli: Math.max(priced.quantityMilli, before),
+        unit_price_minor: priced.unitPriceMinor,
+        price_rule: priced.rule,
+        price_note: priced.explanation,
+        trigger_note: need.explanation,
+        updated_at: ctx.now,
+      },
     });
   }
-  if (!isNewOrder) await repository.touchPurchaseOrder(tx, orderId, ctx.now);
-  const number = purchaseOrderNumber(orderId);
-  const outcome = {
-    kind: 'order_line' as const,
-    sku: c.sku,
-    location: c.location,
-    purchase_order_id: orderId,
-    purchase_order: number,
-    new_purchase_order: isNewOrder,
-    line_id: lineId,
-    supplier: source.supplier_code,
-    quantity: toQuantity(added),
-    line_quantity: toQuantity(lineQuantity),
-    need: toQuantity(need.needMilli),
-    reason: need.reason,
-    explanation: need.explanation,
-    unit_price: priced.unitPriceMinor === null ? null : toMoney(priced.unitPriceMinor, source.currency),
-    price_rule: priced.rule,
-    price_note: priced.explanation,
-    ...(need.cards !== undefined && { cards: need.cards }),
-  };
-  if (isNewOrder) {
+  const inserted = await repository.insertLines(
+    tx,
+    sized.filter((s) => s.lineId === null).map((s) => s.line),
+  );
+  await repository.updateLines(
+    tx,
+    sized.filter((s) => s.lineId !== null).map((s) => ({ lineId: s.lineId!, change: lineChange(s.line) })),
+  );
+
+  let next = 0;
+  return wanted.map(({ need, c, source }, i) => {
+    const { orderId, isNewOrder, before, priced, line } = sized[i]!;
+    const lineId = sized[i]!.lineId ?? inserted[next++]!;
+    const lineQuantity = line.quantity_milli;
+    const number = purchaseOrderNumber(orderId);
+    const outcome = {
+      kind: 'order_line' as const,
+      sku: c.sku,
+      location: c.location,
+      purchase_order_id: orderId,
+      purchase_order: number,
+      new_purchase_order: isNewOrder,
+      line_id: lineId,
+      supplier: source.supplier_code,
+      quantity: toQuantity(lineQuantity - before),
+      line_quantity: toQuantity(lineQuantity),
+      need: toQuantity(need.needMilli),
+      reason: need.reason,
+      explanation: need.explanation,
+      unit_price: priced.unitPriceMinor === null ? null : toMoney(priced.unitPriceMinor, source.currency),
+      price_rule: priced.rule,
+      price_note: priced.explanation,
+      ...(need.cards !== undefined && { cards: need.cards }),
+    };
+    const events: NewEvent[] = [];
+    if (isNewOrder) {
+      events.push({
+        type: 'purchase_order.drafted',
+        subject: number,
+        payload: { id: orderId, number, supplier: source.supplier_code },
+      });
+    }
     events.push({
-      type: 'purchase_order.drafted',
-      subject: number,
-      payload: { id: orderId, number, supplier: source.supplier_code },
+      type: 'purchase_order.line_drafted',
+      subject: `${c.sku}@${c.location}`,
+      payload: { ...outcome },
     });
-  }
-  events.push({
-    type: 'purchase_order.line_drafted',
-    subject: `${c.sku}@${c.location}`,
-    payload: { ...outcome },
+    return { addedMilli: lineQuantity - before, outcome, events };
   });
-  return { addedMilli: added, outcome, events };
+}
+
+function lineChange(line: NewLine): LineDraftChange {
+  return {
+    quantity_milli: line.quantity_milli,
+    unit_price_minor: line.unit_price_minor,
+    price_rule: line.price_rule,
+    price_note: line.price_note,
+    trigger_note: line.trigger_note,
+    updated_at: line.updated_at,
+  };
 }
 
 async function siteTimeZone(tx: Tx, locationId: number): Promise<string> {
