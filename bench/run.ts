@@ -204,7 +204,7 @@ function printTriggerIngest(result: TriggerIngestResult): void {
     `  Foundation: ${n(result.foundation.per_second)} movements/s (${result.foundation.seconds} s); with ${n(result.policies)} policies: ${n(result.with_policies.per_second)} movements/s (${result.with_policies.seconds} s), ${n(result.lines_drafted)} lines drafted`,
   );
   console.log(
-    `  ratio ${result.ratio} (target ≥ ${result.target_ratio}) ${result.met ? 'MET' : 'NOT MET'}; check ${result.check.ok ? 'ok' : 'FAILED'}`,
+    `  ratio ${result.ratio} (target ≥ ${result.target_ratio}) ${result.met ? 'MET' : 'NOT MET'}; by this process's CPU time ${result.cpu_ratio}; check ${result.check.ok ? 'ok' : 'FAILED'}`,
   );
 }
 
