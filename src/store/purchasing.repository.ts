@@ -79,7 +79,8 @@ export async function insertCollectingDraft(
   return Number(row.id);
 }
 
-function collectingDraftRow(values: { supplierId: number; currency: string; actor: string; now: number }) {
+/** A new draft that collects triggered lines, with every later-lifecycle column empty. */
+export function collectingDraftRow(values: { supplierId: number; currency: string; actor: string; now: number }) {
   return {
     supplier_id: values.supplierId,
     status: 'draft' as const,

@@ -5,13 +5,18 @@ import { unitPriceAt } from '../../domain/replenishment/order-sizing.js';
 import { decodePriceBreaks } from '../../store/catalogue/supplier-item.repository.js';
 import type { Database, Tx } from '../../store/database.js';
 import { appendEvents } from '../../store/outbox.repository.js';
-import { findLine, insertLine, type PurchaseOrderLineRow } from '../../store/purchasing.repository.js';
+import {
+  collectingDraftRow,
+  findLine,
+  insertLine,
+  type PurchaseOrderLineRow,
+} from '../../store/purchasing.repository.js';
 import type { ServiceContext } from '../context.js';
 import { idempotentWrite } from '../idempotent-write.js';
 import { requireItemRow } from '../item.service.js';
-import { ledgerRepository } from '../ledger.service.js';
 import { requireLocationRow } from '../location.service.js';
 import { requireSupplierRow } from '../supplier.service.js';
+import { changeOnOrder } from './on-order.js';
 import { type PurchaseOrderView, requireOrder, requireView } from './purchase-order.service.js';
 import { purchaseOrderNumber } from './replenish.js';
 
@@ -34,7 +39,7 @@ export async function addDraftLine(
     const item = await requireItemRow(tx, stringField(body, 'sku'));
     const place = await requireLocationRow(tx, stringField(body, 'location'), 'location');
     const source = await requireSource(tx, item.id, order.supplier_code, 'sku');
-    await changeOnOrder(tx, database, item.id, place.id, quantity.milli, ctx.now);
+    await changeOnOrder(tx, database, [{ itemId: item.id, locationId: place.id, deltaMilli: quantity.milli }], ctx.now);
     const existing = await findLine(tx, id, item.id, place.id);
     const price = priceOf(source, (existing ? Number(existing.quantity_milli) : 0) + quantity.milli);
     if (existing) {
@@ -150,22 +155,14 @@ export async function splitDraft(
     const created = await tx
       .insertInto('purchase_orders')
       .values({
-        supplier_id: (await requireSupplierRow(tx, order.supplier_code)).id,
-        status: 'draft',
+        ...collectingDraftRow({
+          supplierId: (await requireSupplierRow(tx, order.supplier_code)).id,
+          currency: order.currency,
+          actor: ctx.actor,
+          now: ctx.now,
+        }),
         collecting: 0,
-        currency: order.currency,
         note: `split from ${purchaseOrderNumber(id)}`,
-        created_by: ctx.actor,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-        sent_at: null,
-        confirmed_at: null,
-        promised_date: null,
-        received_at: null,
-        closed_at: null,
-        cancelled_at: null,
-        cancel_reason: null,
-        emailed_at: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -258,24 +255,9 @@ async function collectingDraftOf(
     if (found) return Number(found.id);
     const inserted = await tx
       .insertInto('purchase_orders')
-      .values({
-        supplier_id: supplier.id,
-        status: 'draft',
-        collecting: 1,
-        currency: supplier.currency,
-        note: null,
-        created_by: ctx.actor,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-        sent_at: null,
-        confirmed_at: null,
-        promised_date: null,
-        received_at: null,
-        closed_at: null,
-        cancelled_at: null,
-        cancel_reason: null,
-        emailed_at: null,
-      })
+      .values(
+        collectingDraftRow({ supplierId: supplier.id, currency: supplier.currency, actor: ctx.actor, now: ctx.now }),
+      )
       .onConflict((oc) => oc.column('supplier_id').where(sql<boolean>`collecting = 1`).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -375,26 +357,6 @@ async function requireLine(tx: Tx, orderId: number, lineId: number): Promise<Pur
     ]);
   }
   return line;
-}
-
-async function changeOnOrder(
-  tx: Tx,
-  database: Database,
-  itemId: number,
-  locationId: number,
-  deltaMilli: number,
-  now: number,
-): Promise<void> {
-  const repository = ledgerRepository(database);
-  const balance = (await repository.lockBalances(tx, [[itemId, locationId]])).get(`${itemId}:${locationId}`) ?? {
-    item_id: itemId,
-    location_id: locationId,
-    on_hand_milli: 0,
-    allocated_milli: 0,
-    on_order_milli: 0,
-  };
-  balance.on_order_milli += deltaMilli;
-  await repository.saveBalances(tx, [balance], now);
 }
 
 async function touch(tx: Tx, id: number, now: number): Promise<void> {

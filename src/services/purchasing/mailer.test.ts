@@ -1,48 +1,17 @@
 import type { SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { samplePurchaseOrder } from '../../../test/support/purchase-order-document.js';
 import { mimeParts, startSmtpSink, type TestSmtpServer } from '../../../test/support/smtp-sink.js';
 import { statusOf } from '../../api/http-errors.js';
 import { type PurchaseOrderDocument, renderPurchaseOrderPdf } from '../../documents/purchase-order-pdf.js';
 import { DomainError } from '../../domain/errors.js';
 import { type MailConfig, mailConfigFromEnv, sendPurchaseOrderMail } from './mailer.js';
 
+/** The sample order with a price on every line, so it has a total. */
 const po: PurchaseOrderDocument = {
-  number: 'PO-000042',
-  status: 'sent',
-  created_at: '2025-03-14T09:30:00.000Z',
-  sent_at: '2025-03-14T10:00:00.000Z',
-  promised_date: '2025-03-20',
-  buyer: { name: 'Leanstock' },
-  supplier: { code: 'ACME', name: 'Acme Industrial Supplies', email: 'orders@acme.example' },
-  currency: 'EUR',
-  lines: [
-    {
-      line: 1,
-      sku: 'HOSE-12',
-      item_name: 'Hydraulic hose',
-      supplier_sku: 'AC-7781',
-      location: 'MAIN',
-      unit: 'm',
-      quantity: 25.5,
-      unit_price: 4.2,
-      line_total: 107.1,
-      expected_date: '2025-03-21',
-    },
-    {
-      line: 2,
-      sku: 'M8-NUT',
-      item_name: 'Nut M8',
-      supplier_sku: null,
-      location: 'WH-NORTH',
-      unit: 'pcs',
-      quantity: 1000,
-      unit_price: 0.12,
-      line_total: 120,
-      expected_date: null,
-    },
-  ],
+  ...samplePurchaseOrder,
+  lines: [samplePurchaseOrder.lines[0]!, { ...samplePurchaseOrder.lines[1]!, unit_price: 0.12, line_total: 120 }],
   total: 227.1,
-  note: 'Deliver to gate 3.',
 };
 
 const servers: TestSmtpServer[] = [];

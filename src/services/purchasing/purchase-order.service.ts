@@ -21,8 +21,9 @@ import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
 import { openReviewItem } from '../../store/purchasing.repository.js';
 import type { ServiceContext } from '../context.js';
 import { idempotentWrite } from '../idempotent-write.js';
-import { ledgerRepository, postMovementsWithin } from '../ledger.service.js';
+import { postMovementsWithin } from '../ledger.service.js';
 import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../pagination.js';
+import { changeOnOrder } from './on-order.js';
 import { reevaluatePairs } from './reevaluate.js';
 import { purchaseOrderNumber, type TriggerOutcome } from './replenish.js';
 
@@ -267,21 +268,20 @@ export async function receivePurchaseOrder(
     }
 
     // On order first, then the receipts: the trigger then sees the position after both.
-    const repository = ledgerRepository(database);
-    const touched = matched.map((line) => [Number(line!.item_id), Number(line!.location_id)] as [number, number]);
-    const balances = await repository.lockBalances(tx, touched);
-    const changedBalances = [];
-    for (let i = 0; i < receipt.length; i++) {
-      const line = matched[i]!;
-      const open = Math.max(0, Number(line.quantity_milli) - Number(line.received_milli));
-      const leaving = Math.min(open, receipt[i]!.quantityMilli);
-      const balance = balances.get(`${line.item_id}:${line.location_id}`);
-      if (balance && leaving > 0) {
-        balance.on_order_milli -= leaving;
-        changedBalances.push(balance);
-      }
-    }
-    if (changedBalances.length > 0) await repository.saveBalances(tx, changedBalances, ctx.now);
+    await changeOnOrder(
+      tx,
+      database,
+      receipt.map((entry, i) => {
+        const line = matched[i]!;
+        const open = Math.max(0, Number(line.quantity_milli) - Number(line.received_milli));
+        return {
+          itemId: Number(line.item_id),
+          locationId: Number(line.location_id),
+          deltaMilli: -Math.min(open, entry.quantityMilli),
+        };
+      }),
+      ctx.now,
+    );
 
     const accepted = receipt
       .map((entry, i) => ({ entry, line: matched[i]! }))
@@ -495,14 +495,18 @@ export async function setDraftLineQuantity(
         { field: 'line_id', message: 'no such line on this order', value: lineId },
       ]);
     }
-    const repository = ledgerRepository(database);
-    const pair: [number, number] = [Number(line.item_id), Number(line.location_id)];
-    const balance = (await repository.lockBalances(tx, [pair])).get(`${pair[0]}:${pair[1]}`);
-    const delta = parsed.milli - Number(line.quantity_milli);
-    if (balance && delta !== 0) {
-      balance.on_order_milli += delta;
-      await repository.saveBalances(tx, [balance], ctx.now);
-    }
+    await changeOnOrder(
+      tx,
+      database,
+      [
+        {
+          itemId: Number(line.item_id),
+          locationId: Number(line.location_id),
+          deltaMilli: parsed.milli - Number(line.quantity_milli),
+        },
+      ],
+      ctx.now,
+    );
     if (parsed.milli === 0) {
       await tx
         .updateTable('kanban_cards')
@@ -536,19 +540,17 @@ async function endOrder(
   ctx: ServiceContext,
 ): Promise<TriggerOutcome[]> {
   const lines = await lineRows(tx, [id]);
-  const repository = ledgerRepository(database);
   const pairs = lines.map((l) => [Number(l.item_id), Number(l.location_id)] as [number, number]);
-  const balances = pairs.length === 0 ? new Map() : await repository.lockBalances(tx, pairs);
-  const changed = [];
-  for (const line of lines) {
-    const open = Math.max(0, Number(line.quantity_milli) - Number(line.received_milli));
-    const balance = balances.get(`${line.item_id}:${line.location_id}`);
-    if (balance && open > 0) {
-      balance.on_order_milli -= open;
-      changed.push(balance);
-    }
-  }
-  if (changed.length > 0) await repository.saveBalances(tx, changed, ctx.now);
+  await changeOnOrder(
+    tx,
+    database,
+    lines.map((line) => ({
+      itemId: Number(line.item_id),
+      locationId: Number(line.location_id),
+      deltaMilli: -Math.max(0, Number(line.quantity_milli) - Number(line.received_milli)),
+    })),
+    ctx.now,
+  );
   await tx
     .updateTable('purchase_orders')
     .set({ ...change, collecting: 0 })
