@@ -4,7 +4,10 @@
  * of a crossing movement, ingest with policies). Writes bench/results/<timestamp>.json (and
  * trigger-<dialect>.json) and prints a summary. BENCH_SCALE=0.1 for a quick run;
  * BENCH_ONLY=ingest-sqlite,ingest-postgres,http,trigger-sqlite,trigger-postgres to pick parts;
- * BENCH_TRIGGER=latency or ingest for half of a trigger part; LEANSTOCK_BENCH_PG_URL (else
+ * BENCH_TRIGGER=latency or ingest for half of a trigger part; plan-sqlite times the catalogue plan over
+ * BENCH_PLAN_ITEMS (default 100,000) items × 730 days; simulation times runMonteCarlo over BENCH_SIM_ITEMS
+ * (default 10,000) items × 730 days × 10 runs and compares peak memory at 10 and 100 runs
+ * (BENCH_SIM_MEMORY_RUNS); LEANSTOCK_BENCH_PG_URL (else
  * LEANSTOCK_TEST_PG_URL, else the local test database) for PostgreSQL.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,15 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchHttp, type HttpResult } from './http.bench.js';
 import { benchPostgresIngest, benchSqliteIngest, type IngestResult, redact } from './ingest.bench.js';
+import { benchPlan, PLAN_HISTORY_DAYS, type PlanBenchResult, type PlanRun, planBenchItems } from './plan.bench.js';
+import {
+  benchSimulation,
+  memoryRunsFromEnv,
+  printSimulation,
+  type SimulationBenchResult,
+  simulationBenchItems,
+  writeSimulationResult,
+} from './simulation.bench.js';
 import { benchScale, describeEnvironment, projectRoot } from './support/environment.js';
 import { generateWorkload } from './support/workload.js';
 import {
@@ -23,7 +35,15 @@ import {
   type TriggerLatencyResult,
 } from './trigger.bench.js';
 
-const PARTS = ['ingest-sqlite', 'ingest-postgres', 'http', 'trigger-sqlite', 'trigger-postgres'] as const;
+const PARTS = [
+  'ingest-sqlite',
+  'ingest-postgres',
+  'http',
+  'trigger-sqlite',
+  'trigger-postgres',
+  'plan-sqlite',
+  'simulation',
+] as const;
 type Part = (typeof PARTS)[number];
 
 async function main(): Promise<void> {
@@ -46,6 +66,8 @@ async function main(): Promise<void> {
     ingest: IngestResult[];
     http: HttpResult | null;
     trigger: TriggerReport[];
+    plan: PlanBenchResult | null;
+    simulation: SimulationBenchResult | null;
     finished_at?: string;
     load_average_at_end?: number[];
   } = {
@@ -55,6 +77,8 @@ async function main(): Promise<void> {
     ingest: [],
     http: null,
     trigger: [],
+    plan: null,
+    simulation: null,
   };
 
   const env = report.environment;
@@ -122,6 +146,33 @@ async function main(): Promise<void> {
       file,
       `${JSON.stringify({ ...header, finished_at: new Date().toISOString(), load_average_at_end: loadAverage(), trigger: entry }, null, 2)}\n`,
     );
+    console.log(`  written to ${relative(process.cwd(), file)}`);
+  }
+
+  if (only.includes('plan-sqlite')) {
+    const planItems = planBenchItems();
+    console.log(
+      `\nPlan, SQLite: ${planItems.toLocaleString('en')} items × ${PLAN_HISTORY_DAYS} days of history, planCatalogue without and with apply …`,
+    );
+    report.plan = await benchPlan({ items: planItems });
+    printPlan(report.plan);
+    const file = join(dir, 'plan-sqlite.json');
+    const { ingest: _ingest, http: _http, trigger: _trigger, plan, ...header } = report;
+    writeFileSync(
+      file,
+      `${JSON.stringify({ ...header, finished_at: new Date().toISOString(), load_average_at_end: loadAverage(), plan }, null, 2)}\n`,
+    );
+    console.log(`  written to ${relative(process.cwd(), file)}`);
+  }
+
+  if (only.includes('simulation')) {
+    const simulationItems = simulationBenchItems(process.env, scale);
+    console.log(
+      `\nSimulation: ${simulationItems.toLocaleString('en')} items × 730 days × 10 runs, runMonteCarlo on 1 thread and on all, then peak memory by runs in fresh processes …`,
+    );
+    report.simulation = await benchSimulation({ items: simulationItems, memoryRuns: memoryRunsFromEnv() });
+    printSimulation(report.simulation);
+    const file = writeSimulationResult(root, report.simulation, started, report.environment);
     console.log(`  written to ${relative(process.cwd(), file)}`);
   }
 
@@ -205,6 +256,35 @@ function printTriggerIngest(result: TriggerIngestResult): void {
   );
   console.log(
     `  ratio ${result.ratio} (target ≥ ${result.target_ratio}) ${result.met ? 'MET' : 'NOT MET'}; by this process's CPU time ${result.cpu_ratio}; check ${result.check.ok ? 'ok' : 'FAILED'}`,
+  );
+}
+
+function printPlan(result: PlanBenchResult): void {
+  const line = (label: string, run: PlanRun) => {
+    const phases = Object.entries(run.phases)
+      .map(([phase, seconds]) => `${phase} ${seconds}`)
+      .join(', ');
+    console.log(
+      `  ${label}: ${run.seconds} s (${phases}); ${n(run.forecasts_per_second)} forecasts/s in the forecast phase, ${n(run.pairs_per_second)} pairs/s overall; peak RSS ${run.peak_rss_mib} MiB; CPU ${run.cpu_seconds} s`,
+    );
+  };
+  console.log(
+    `  ${result.threads} forecasting threads; series ${Object.entries(result.series)
+      .map(([kind, count]) => `${n(count)} ${kind}`)
+      .join(', ')}; setup ${result.setup_seconds} s (not timed)`,
+  );
+  line('plan', result.plan);
+  line(
+    `plan --apply (${n(result.plan_apply.applied)} policies, ${n(result.plan_apply.triggered)} lines drafted)`,
+    result.plan_apply,
+  );
+  console.log(
+    `  methods: ${Object.entries(result.methods)
+      .map(([method, count]) => `${method} ${n(count)}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  target ≤ ${result.target_seconds} s each: ${result.met ? 'MET' : 'NOT MET'}; check ${result.check.ok ? 'ok' : 'FAILED'} (${n(result.check.recommendations)} recommendations, ${n(result.check.policies)} policies)`,
   );
 }
 

@@ -791,7 +791,7 @@ function toPublicOrder(order: SimOrder, now: number): DemoPurchaseOrder {
       receivedAt: complete ? iso(lastReceipt) : null,
       actualLeadTimeDays: delivery?.actualLeadTimeDays ?? null,
       // A line closed short with nothing delivered was neither on time nor in full.
-      onTime: done ? (delivery?.onTime ?? false) : null,
+      onTime: done ? (delivery ? delivery.onTime : false) : null,
       inFull: done ? (delivery?.inFull ?? false) : null,
       done,
       doneAt: !done ? null : givenUp ? Math.max(line.givenUpAt!, lastReceipt ?? 0) : lastReceipt,

@@ -36,6 +36,7 @@ describeEachDialect('policy service', ({ database }) => {
       target: 200.5,
       balance: { on_hand: 80, allocated: 0, on_order: 0, inventory_position: 80 },
       below_reorder_point: false,
+      planning: 'auto',
       created_at: '2026-03-01T09:00:00.000Z',
       updated_at: '2026-03-01T09:00:00.000Z',
       triggered: [],
@@ -70,8 +71,28 @@ describeEachDialect('policy service', ({ database }) => {
       kind: 'reorder_point',
       reorder_point: 5,
       target: 10,
+      planning: 'auto',
     });
     expect(entries[0]!.after).toMatchObject({ kind: 'kanban', supplier: 'ACME' });
+  });
+
+  it('takes an optional planning mode: override and pinned are kept by later PUTs without one, a bad mode is refused naming planning', async () => {
+    await seed();
+    const body = { kind: 'reorder_point', reorder_point: 5, target: 10 };
+    const overridden = await setPolicy(database(), 'NUT-M8', 'VAN', { ...body, planning: 'override' }, ctx());
+    expect(overridden.planning).toBe('override');
+    const changed = await setPolicy(database(), 'NUT-M8', 'VAN', { ...body, target: 12 }, ctx(t0 + 1000));
+    expect(changed).toMatchObject({ target: 12, planning: 'override' });
+    const pinned = await setPolicy(database(), 'NUT-M8', 'VAN', { ...body, target: 12, planning: 'pinned' }, ctx());
+    expect(pinned.planning).toBe('pinned');
+    expect((await audit())[0]!.after).toMatchObject({ target: 12, planning: 'pinned' });
+    await expect(
+      setPolicy(database(), 'NUT-M8', 'VAN', { ...body, target: 0, planning: 'sometimes' }, ctx()),
+    ).rejects.toMatchObject({
+      code: 'LS_VALIDATION',
+      details: [{ field: 'target' }, { field: 'planning', value: 'sometimes' }],
+    });
+    expect(await getPolicy(database(), 'NUT-M8', 'VAN')).toMatchObject({ target: 12, planning: 'pinned' });
   });
 
   it('setting the same policy again writes no audit entry', async () => {

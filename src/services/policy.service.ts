@@ -1,5 +1,5 @@
 import { valueOrThrow } from '../domain/catalogue/field-readers.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, type FieldProblem, throwIfProblems } from '../domain/errors.js';
 import { toQuantity } from '../domain/quantity.js';
 import {
   formatPolicy,
@@ -17,6 +17,7 @@ import {
   type PolicyRowWithBalance,
   upsertPolicyRow,
 } from '../store/policy.repository.js';
+import type { PlanningMode } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { idempotentWrite } from './idempotent-write.js';
@@ -38,6 +39,8 @@ export type PolicyView = {
   sku: string;
   location: string;
   kind: PolicyKind;
+  /** Whether the planner may change it: 'auto', 'pinned' or 'override'. */
+  planning: PlanningMode;
   [field: string]: unknown;
   balance: { on_hand: number; allocated: number; on_order: number; inventory_position: number };
   below_reorder_point: boolean;
@@ -64,14 +67,19 @@ export async function setPolicy(
   return idempotentWrite(database, ctx, `PUT /policies/${sku}/${location}`, raw, async (tx) => {
     const item = await requireItemRow(tx, sku);
     const place = await requireLocationRow(tx, location, 'location');
-    const policy = valueOrThrow(parsePolicyInput(raw));
+    const { policy, planning } = parsePolicyBody(raw);
     const supplierId =
       policy.kind === 'kanban' && policy.supplier !== undefined
         ? (await requireSupplierRow(tx, policy.supplier, 'supplier')).id
         : null;
     const before = await findPolicyRow(tx, item.id, place.id);
     const beforeView = before ? auditView(before) : null;
-    const afterView = { sku: item.sku, location: place.code, ...formatPolicy(policy) };
+    const afterView = {
+      sku: item.sku,
+      location: place.code,
+      ...formatPolicy(policy),
+      planning: planning ?? before?.planning ?? 'auto',
+    };
     if (before && JSON.stringify(beforeView) === JSON.stringify(afterView)) {
       // A kanban policy stored before loops existed gets its loop when set again (a no-op otherwise).
       await syncKanbanLoop(tx, { itemId: item.id, locationId: place.id, policy, supplierId }, ctx);
@@ -81,6 +89,7 @@ export async function setPolicy(
       item_id: item.id,
       location_id: place.id,
       ...columnsOf(policy),
+      ...(planning !== undefined && { planning }),
       supplier_id: supplierId,
       created_at: before ? Number(before.created_at) : ctx.now,
       updated_at: ctx.now,
@@ -181,6 +190,27 @@ async function requirePolicyRow(
   return row;
 }
 
+/**
+ * A `PUT` body: the policy of its kind, and the optional `planning` mode ('auto': the planner may change it,
+ * 'pinned': kept as it is, 'override': the planner's own values, kept). Every problem of both is reported at once.
+ */
+function parsePolicyBody(raw: unknown): { policy: ReplenishmentPolicy; planning: PlanningMode | undefined } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('planning' in raw)) {
+    return { policy: valueOrThrow(parsePolicyInput(raw)), planning: undefined };
+  }
+  const { planning, ...rest } = raw as Record<string, unknown>;
+  const problems: FieldProblem[] = [];
+  const parsed = parsePolicyInput(rest);
+  if (!parsed.ok) problems.push(...parsed.problems);
+  if (!(PLANNING_MODES as readonly unknown[]).includes(planning)) {
+    problems.push({ field: 'planning', message: `must be one of ${PLANNING_MODES.join(', ')}`, value: planning });
+  }
+  throwIfProblems(problems);
+  return { policy: (parsed as { value: ReplenishmentPolicy }).value, planning: planning as PlanningMode };
+}
+
+export const PLANNING_MODES: readonly PlanningMode[] = ['auto', 'pinned', 'override'];
+
 function checkKind(kind: string | undefined): PolicyKind | undefined {
   if (kind === undefined || (POLICY_KINDS as readonly string[]).includes(kind)) return kind as PolicyKind | undefined;
   throw new DomainError('LS_VALIDATION', `kind: must be one of ${POLICY_KINDS.join(', ')}`, [
@@ -270,7 +300,7 @@ export function reorderPointOf(policy: ReplenishmentPolicy): number | undefined 
 }
 
 function auditView(row: PolicyRowWithBalance) {
-  return { sku: row.sku, location: row.location_code, ...formatPolicy(policyFromRow(row)) };
+  return { sku: row.sku, location: row.location_code, ...formatPolicy(policyFromRow(row)), planning: row.planning };
 }
 
 export function toPolicyView(row: PolicyRowWithBalance): PolicyView {
@@ -287,6 +317,7 @@ export function toPolicyView(row: PolicyRowWithBalance): PolicyView {
     ...(policy.kind === 'periodic_review' && {
       next_review_at: row.next_review_at === null ? null : new Date(Number(row.next_review_at)).toISOString(),
     }),
+    planning: row.planning,
     balance: {
       on_hand: toQuantity(onHand),
       allocated: toQuantity(allocated),

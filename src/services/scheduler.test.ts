@@ -68,6 +68,9 @@ describeEachDialect('the scheduler', ({ database }) => {
       now: '2026-03-03T04:59:59.999Z',
       reviews: { reviews: [], skipped: 0, errors: [] },
       auto_sends: { sent: [], waiting: [], errors: [] },
+      lead_time_shifts: { checked: 0, baselines_set: 0, shifts: [], errors: [] },
+      drift_review: expect.objectContaining({ date: '2026-03-03', error: null }),
+      replan: null,
     });
     const tick = await runSchedulerTick(database(), firstReview);
     expect(tick.reviews.reviews).toEqual([

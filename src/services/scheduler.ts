@@ -1,10 +1,23 @@
 import type { Database } from '../store/database.js';
+import { type DailyDriftReview, runDailyDriftReview } from './planning/drift-review.service.js';
+import { runDueLeadTimeShiftCheck, type ShiftReport } from './planning/lead-time-shift.service.js';
+import { type ReplanTick, runDueReplan } from './planning/plan.service.js';
 import { type AutoSendReport, runDueAutoSends, type SendPurchaseOrder } from './purchasing/auto-send.service.js';
 import { sendPurchaseOrder } from './purchasing/purchase-order.service.js';
-import { type ReviewRunReport, runDueReviews } from './purchasing/review.service.js';
+import { type ReviewRunReport, runDueReviews, SCHEDULER_ACTOR } from './purchasing/review.service.js';
 
 /** What one scheduler tick did. */
-export type SchedulerTick = { now: string; reviews: ReviewRunReport; auto_sends: AutoSendReport };
+export type SchedulerTick = {
+  now: string;
+  reviews: ReviewRunReport;
+  auto_sends: AutoSendReport;
+  /** The hourly lead-time shift check; null when not due. */
+  lead_time_shifts: ShiftReport | null;
+  /** The daily drift review of the review list (the first tick of each UTC day); null when not due. */
+  drift_review: DailyDriftReview | null;
+  /** The incremental re-plan of what moved (every 5 minutes); null when not due. */
+  replan: ReplanTick | null;
+};
 
 export type SchedulerTickOptions = {
   /** How drafts are sent (a wrapper may also e-mail them). */
@@ -37,7 +50,17 @@ export async function runSchedulerTick(
     ...(options.reviewLimit !== undefined && { limit: options.reviewLimit }),
   });
   const autoSends = await runDueAutoSends(database, now, options.send ?? sendPurchaseOrder);
-  return { now: new Date(now).toISOString(), reviews, auto_sends: autoSends };
+  const leadTimeShifts = await runDueLeadTimeShiftCheck(database, now);
+  const driftReview = (await runDailyDriftReview(database, { actor: SCHEDULER_ACTOR, now })) ?? null;
+  const replan = await runDueReplan(database, now);
+  return {
+    now: new Date(now).toISOString(),
+    reviews,
+    auto_sends: autoSends,
+    lead_time_shifts: leadTimeShifts,
+    drift_review: driftReview,
+    replan,
+  };
 }
 
 /**
@@ -64,6 +87,10 @@ export function startScheduler(database: Database, options: SchedulerOptions = {
         result = await runSchedulerTick(database, clock(), options);
         for (const e of result.reviews.errors) onError(new Error(`review of ${e.sku}@${e.location}: ${e.message}`));
         for (const e of result.auto_sends.errors) onError(new Error(`automatic send of ${e.number}: ${e.message}`));
+        for (const e of result.lead_time_shifts?.errors ?? []) {
+          onError(new Error(`lead-time shift of ${e.supplier} ${e.sku}: ${e.message}`));
+        }
+        if (result.drift_review?.error) onError(new Error(`drift review: ${result.drift_review.error}`));
       } catch (error) {
         onError(error);
       }

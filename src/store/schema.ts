@@ -25,6 +25,15 @@ export type Schema = {
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
   event_relay_state: EventRelayStateTable;
+  demand_history: DemandHistoryTable;
+  planning_state: PlanningStateTable;
+  planning_settings: PlanningSettingTable;
+  plan_recommendations: PlanRecommendationTable;
+  plan_changes: PlanChangeTable;
+  lead_time_baselines: LeadTimeBaselineTable;
+  count_tasks: CountTaskTable;
+  simulation_scenarios: SimulationScenarioTable;
+  simulation_jobs: SimulationJobTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeyTable;
 };
@@ -150,8 +159,140 @@ export type PolicyTable = {
   review_anchor_date: string | null;
   /** The next periodic review not yet carried out (claimed by compare-and-set, so it runs exactly once). */
   next_review_at: number | null;
+  /** Whether the planner may change it: 'auto', 'pinned' or 'override' (see migration 007). */
+  planning: Generated<PlanningMode>;
   created_at: number;
   updated_at: number;
+};
+
+export type PlanningMode = 'auto' | 'pinned' | 'override';
+
+/** One item × location's daily demand over the history window, packed (see migration 007). */
+export type DemandHistoryTable = {
+  item_id: number;
+  location_id: number;
+  /** The site-local date of day 0, YYYY-MM-DD. */
+  start_date: string;
+  days: number;
+  /** Float64 little-endian, units per day, one per day. */
+  demand: Uint8Array;
+  /** One byte per day: 1 when the location had no stock that day. */
+  stock_out: Uint8Array;
+  through_movement_id: number;
+  updated_at: number;
+};
+
+export type PlanningStateTable = { name: string; value: string; updated_at: number };
+
+export type PlanningSettingTable = { key: string; value: string; updated_at: number; updated_by: string };
+
+export type PlanRecommendationTable = {
+  item_id: number;
+  location_id: number;
+  computed_at: number;
+  /** The last site-local date of demand history the recommendation used. */
+  data_through: string;
+  kind: string;
+  reorder_point_milli: number | null;
+  target_milli: number | null;
+  cards: number | null;
+  container_quantity_milli: number | null;
+  review_days: number | null;
+  safety_stock_milli: number | null;
+  order_quantity_milli: number | null;
+  forecast_method: string | null;
+  demand_class: string | null;
+  mean_per_day: number | null;
+  sd_per_day: number | null;
+  lead_time_days: number | null;
+  lead_time_sd_days: number | null;
+  lead_time_source: string | null;
+  service_level: number | null;
+  service_type: string | null;
+  abc: string | null;
+  xyz: string | null;
+  strategy: string;
+  buffer_days: number | null;
+  annual_value_minor: number | null;
+  /** JSON array of risk flags. */
+  risk_flags: string;
+  /** JSON array of sentences: why this strategy. */
+  reasons: string;
+  /** JSON: inputs, formulas and intermediate values. */
+  explanation: string;
+};
+
+export type PlanChangeTable = {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  /** 'plan_apply' | 'accept' | 'lead_time_shift' | 'auto_replan'. */
+  cause: string;
+  item_id: number;
+  location_id: number;
+  /** JSON of the policy before (null: there was none). */
+  before: string | null;
+  after: string | null;
+  note: string | null;
+};
+
+export type LeadTimeBaselineTable = {
+  supplier_item_id: number;
+  mean_days: number;
+  sd_days: number;
+  receipts: number;
+  shifted_at: number | null;
+  updated_at: number;
+};
+
+export type CountTaskTable = {
+  id: Generated<number>;
+  item_id: number;
+  location_id: number;
+  abc: string;
+  /** Site-local date, YYYY-MM-DD. */
+  due_date: string;
+  /** 'open' | 'counted' | 'cancelled'. */
+  status: string;
+  expected_milli: number | null;
+  counted_milli: number | null;
+  movement_id: number | null;
+  created_at: number;
+  counted_at: number | null;
+  counted_by: string | null;
+};
+
+/** A saved what-if scenario: its canonical JSON (see domain/simulation/scenario.ts). */
+export type SimulationScenarioTable = {
+  name: string;
+  description: string | null;
+  definition: string;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+};
+
+export type SimulationJobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** A simulation run by a server process (see migration 009). */
+export type SimulationJobTable = {
+  id: Generated<number>;
+  status: SimulationJobStatus;
+  /** 0–1. */
+  progress: number;
+  /** The saved scenario it ran, if any (the scenario itself is copied into `scenario`). */
+  scenario_name: string | null;
+  /** Canonical JSON of the scenario as run. */
+  scenario: string;
+  /** JSON of the report when done. */
+  result: string | null;
+  error: string | null;
+  created_by: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  /** Refreshed while the job is queued or running in a live process. */
+  heartbeat_at: number | null;
 };
 
 export type { PurchaseOrderStatus };

@@ -1,14 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { calcRoutes } from './calc.routes.js';
+import { countTaskRoutes } from './count-task.routes.js';
 import { csvRoutes } from './csv.routes.js';
+import { demandRoutes } from './demand.routes.js';
 import { eventRoutes } from './event.routes.js';
 import { itemRoutes } from './item.routes.js';
 import { kanbanRoutes } from './kanban.routes.js';
+import { leadTimeRoutes } from './lead-time.routes.js';
 import { locationRoutes } from './location.routes.js';
+import { metricsRoutes } from './metrics.routes.js';
 import { movementRoutes } from './movement.routes.js';
+import { planRoutes } from './plan.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { purchaseOrderRoutes } from './purchase-order.routes.js';
 import { stockRoutes } from './stock.routes.js';
+import { strategyRoutes } from './strategy.routes.js';
 import { supplierRoutes } from './supplier.routes.js';
 import { supplierItemRoutes } from './supplier-item.routes.js';
 
@@ -26,4 +32,10 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(purchaseOrderRoutes);
   await app.register(eventRoutes);
   await app.register(kanbanRoutes);
+  await app.register(demandRoutes);
+  await app.register(strategyRoutes);
+  await app.register(leadTimeRoutes);
+  await app.register(metricsRoutes);
+  await app.register(countTaskRoutes);
+  await app.register(planRoutes);
 }

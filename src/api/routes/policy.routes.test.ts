@@ -46,6 +46,7 @@ describeEachDialect('policy routes', ({ database }) => {
       target: 200,
       balance: { on_hand: 0, allocated: 0, on_order: 0, inventory_position: 0 },
       below_reorder_point: true,
+      planning: 'auto',
       created_at: '2026-06-01T12:00:00.000Z',
       updated_at: '2026-06-01T12:00:00.000Z',
       // Position 0 ≤ s at once, but the item has no source to order from: listed for review.

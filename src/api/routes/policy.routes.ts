@@ -15,13 +15,19 @@ const Kind = Type.Union([
   Type.Literal('manual'),
 ]);
 
-/** The contract `PUT /api/v1/policies/{sku}/{location}` body: one object per kind. */
+const Planning = Type.Union([Type.Literal('auto'), Type.Literal('pinned'), Type.Literal('override')], {
+  description:
+    "auto: the planner may change it (plan --apply, accept, lead-time shifts); pinned: kept as it is; override: the planner's own values, kept",
+});
+
+/** The contract `PUT /api/v1/policies/{sku}/{location}` body: one object per kind, each with an optional `planning`. */
 export const PolicyInput = Type.Union([
   Type.Object(
     {
       kind: Type.Literal('reorder_point'),
       reorder_point: Type.Number({ description: 's: order when the inventory position is at or below it' }),
       target: Type.Number({ description: 'S: order up to this level; s ≤ S' }),
+      planning: Type.Optional(Planning),
     },
     { additionalProperties: false, description: 'min/max' },
   ),
@@ -31,6 +37,7 @@ export const PolicyInput = Type.Union([
       cards: Type.Integer({ minimum: 1, maximum: 999 }),
       container_quantity: Type.Number({ description: 'Quantity per container (card), > 0' }),
       supplier: Type.Optional(Code),
+      planning: Type.Optional(Planning),
     },
     { additionalProperties: false, description: 'A loop of cards; two-bin is 2 cards' },
   ),
@@ -40,12 +47,16 @@ export const PolicyInput = Type.Union([
       review_days: Type.Integer({ minimum: 1, maximum: 3650 }),
       target: Type.Number({ description: 'S: order up to this level at each review' }),
       review_time: Type.Optional(Type.String({ description: 'Local HH:MM of the site; default 06:00' })),
+      planning: Type.Optional(Planning),
     },
     { additionalProperties: false },
   ),
-  Type.Object({ kind: Type.Literal('make_to_order') }, { additionalProperties: false }),
   Type.Object(
-    { kind: Type.Literal('manual'), reorder_point: Type.Optional(Type.Number()) },
+    { kind: Type.Literal('make_to_order'), planning: Type.Optional(Planning) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('manual'), reorder_point: Type.Optional(Type.Number()), planning: Type.Optional(Planning) },
     { additionalProperties: false, description: 'Never orders; listed as below its reorder point when it has one' },
   ),
 ]);
@@ -71,6 +82,7 @@ export const Policy = Type.Object({
     inventory_position: Type.Number({ description: 'on hand + on order − allocated' }),
   }),
   below_reorder_point: Type.Boolean({ description: 'inventory position ≤ reorder point (reorder_point, manual)' }),
+  planning: Planning,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { detectLeadTimeShiftsAfterReceipt } from '../../services/planning/lead-time-shift.service.js';
 import { addDraftLine, mergeDrafts, moveDraftLine, splitDraft } from '../../services/purchasing/draft-edit.service.js';
 import {
   cancelPurchaseOrder,
@@ -203,7 +204,14 @@ export async function purchaseOrderRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: orderWith(ChangedOrder), ...errorResponses, 422: Type.Ref('Error') },
       },
     },
-    async (request) => receivePurchaseOrder(app.database, idOf(request), request.body, contextOf(request)),
+    async (request) => {
+      const ctx = contextOf(request);
+      const received = await receivePurchaseOrder(app.database, idOf(request), request.body, ctx);
+      await detectLeadTimeShiftsAfterReceipt(app.database, ctx, received.id, (error) =>
+        request.log.error({ err: error }, 'lead-time shift detection failed'),
+      );
+      return received;
+    },
   );
 
   app.post(
@@ -216,7 +224,14 @@ export async function purchaseOrderRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: orderWith(ChangedOrder), ...errorResponses },
       },
     },
-    async (request) => closePurchaseOrder(app.database, idOf(request), contextOf(request)),
+    async (request) => {
+      const ctx = contextOf(request);
+      const closed = await closePurchaseOrder(app.database, idOf(request), ctx);
+      await detectLeadTimeShiftsAfterReceipt(app.database, ctx, closed.id, (error) =>
+        request.log.error({ err: error }, 'lead-time shift detection failed'),
+      );
+      return closed;
+    },
   );
 
   app.post(
@@ -331,7 +346,7 @@ export async function purchaseOrderRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary:
-          'Items listed for review: no usable supplier, a price rise, a manual policy at or below its reorder point',
+          'Items listed for review: no usable supplier, a manual policy at or below its reorder point, a price rise, a lead-time change, and drift (demand_shift, repeated_stockouts, excess, dead_stock); reasons in docs/purchasing.md',
         querystring: ReviewQuery,
         response: {
           200: Type.Object({

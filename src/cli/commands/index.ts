@@ -1,18 +1,26 @@
 import type { Command } from 'commander';
 import type { CliDeps } from '../io.js';
 import { registerCalcCommand } from './calc.command.js';
+import { registerCountsCommands } from './counts.command.js';
 import { registerCsvCommands } from './csv.command.js';
+import { registerDemandCommand } from './demand.command.js';
 import { registerDemoCommand } from './demo.command.js';
 import { registerItemCommands } from './item.command.js';
 import { registerKanbanCommands } from './kanban.command.js';
+import { registerLeadTimesCommand } from './lead-times.command.js';
 import { registerLocationCommands } from './location.command.js';
+import { registerMetricsCommand } from './metrics.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
+import { registerPlanCommands } from './plan.command.js';
 import { registerPurchaseOrderCommands } from './po.command.js';
 import { registerPolicyCommands } from './policy.command.js';
+import { registerReviewCommands } from './review.command.js';
 import { registerSchedulerCommand } from './scheduler.command.js';
 import { registerServeCommand } from './serve.command.js';
+import { registerSimulateCommand } from './simulate.command.js';
 import { registerSourceCommands } from './source.command.js';
+import { registerStrategyCommand } from './strategy.command.js';
 import { registerSupplierCommands } from './supplier.command.js';
 import { registerWebhookCommands } from './webhook.command.js';
 
@@ -32,4 +40,12 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerSchedulerCommand(program, deps);
   registerWebhookCommands(program, deps);
   registerKanbanCommands(program, deps);
+  registerDemandCommand(program, deps);
+  registerStrategyCommand(program, deps);
+  registerLeadTimesCommand(program, deps);
+  registerMetricsCommand(program, deps);
+  registerCountsCommands(program, deps);
+  registerReviewCommands(program, deps);
+  registerPlanCommands(program, deps);
+  registerSimulateCommand(program, deps);
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DomainError } from '../../domain/errors.js';
 import type { ServiceContext } from '../../services/context.js';
+import { detectLeadTimeShiftsAfterReceipt } from '../../services/planning/lead-time-shift.service.js';
 import { mailConfigFromEnv } from '../../services/purchasing/mailer.js';
 import {
   cancelPurchaseOrder,
@@ -21,6 +22,7 @@ import {
   sendAndMailPurchaseOrder,
 } from '../../services/purchasing/send.service.js';
 import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
+import { describeShifts } from './lead-times.command.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
 const jsonOption = ['--json', 'machine-readable output'] as const;
@@ -186,12 +188,17 @@ export function registerPurchaseOrderCommands(program: Command, deps: CliDeps): 
         } else {
           body = { lines: lines.map(parseReceiptArgument) };
         }
-        const received = await receivePurchaseOrder(database, number, body, context(options.key));
+        const ctx = context(options.key);
+        const received = await receivePurchaseOrder(database, number, body, ctx);
+        const shifts = await detectLeadTimeShiftsAfterReceipt(database, ctx, number, (error) =>
+          deps.stderr(`lead-time shift detection: ${error instanceof Error ? error.message : String(error)}\n`),
+        );
         printResult(deps, options.json, received, () =>
           [
             `${received.number} is ${received.status.replace('_', ' ')}.`,
             describeOrder(received),
             triggeredText(received.triggered),
+            describeShifts(shifts),
           ]
             .filter(Boolean)
             .join('\n'),
@@ -206,9 +213,15 @@ export function registerPurchaseOrderCommands(program: Command, deps: CliDeps): 
     .option(...jsonOption)
     .action(async (id: string, options: Common) => {
       await withDatabase(deps, options.db, async (database) => {
-        const closed = await closePurchaseOrder(database, orderId(id), context(options.key));
+        const ctx = context(options.key);
+        const closed = await closePurchaseOrder(database, orderId(id), ctx);
+        const shifts = await detectLeadTimeShiftsAfterReceipt(database, ctx, closed.id, (error) =>
+          deps.stderr(`lead-time shift detection: ${error instanceof Error ? error.message : String(error)}\n`),
+        );
         printResult(deps, options.json, closed, () =>
-          [`Closed ${closed.number}.`, triggeredText(closed.triggered)].filter(Boolean).join('\n'),
+          [`Closed ${closed.number}.`, triggeredText(closed.triggered), describeShifts(shifts)]
+            .filter(Boolean)
+            .join('\n'),
         );
       });
     });

@@ -17,6 +17,7 @@ type PolicyOptions = {
   supplier?: string;
   reviewDays?: string;
   reviewTime?: string;
+  planning?: string;
   key?: string;
   db?: string;
   json?: boolean;
@@ -41,6 +42,10 @@ export function registerPolicyCommands(program: Command, deps: CliDeps): void {
     .option('--supplier <code>', 'kanban: the supplier of the loop')
     .option('--review-days <days>', 'periodic_review: days between reviews')
     .option('--review-time <HH:MM>', 'periodic_review: local time of the review (default 06:00)')
+    .option(
+      '--planning <mode>',
+      'auto (the planner may change it), pinned (kept) or override (your own values, kept); default: as it was, else auto',
+    )
     .option('--key <idempotency-key>', 'setting twice with the same key sets once')
     .option(...dbOption)
     .option(...jsonOption)
@@ -142,6 +147,7 @@ function bodyOf(options: PolicyOptions): Record<string, unknown> {
     ...(options.supplier !== undefined && { supplier: options.supplier }),
     ...(options.reviewDays !== undefined && { review_days: numberArgument(options.reviewDays) }),
     ...(options.reviewTime !== undefined && { review_time: options.reviewTime }),
+    ...(options.planning !== undefined && { planning: options.planning }),
   };
 }
 
@@ -172,6 +178,7 @@ function describe(policy: PolicyView): string {
     ['on hand', String(policy.balance.on_hand)],
     ['position', String(policy.balance.inventory_position)],
     ['below s', policy.below_reorder_point ? 'yes' : 'no'],
+    ['planning', policy.planning],
     ['updated', policy.updated_at],
   ]);
 }

@@ -3,13 +3,16 @@ import { DomainError } from '../../domain/errors.js';
 import type { TriggerOutcome } from '../../services/purchasing/replenish.js';
 import { runSchedulerTick, type SchedulerTick } from '../../services/scheduler.js';
 import { type CliDeps, printResult, withDatabase } from '../io.js';
+import { describeShifts } from './lead-times.command.js';
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function registerSchedulerCommand(program: Command, deps: CliDeps): void {
   const scheduler = program
     .command('scheduler')
-    .description('The in-server scheduler: periodic reviews and automatic sending of drafts');
+    .description(
+      'The in-server scheduler: periodic reviews, automatic sending of drafts and the hourly lead-time shift check',
+    );
 
   scheduler
     .command('run-once')
@@ -23,7 +26,8 @@ export function registerSchedulerCommand(program: Command, deps: CliDeps): void 
       const now = options.now === undefined ? deps.now() : parseInstant(options.now);
       const tick = await withDatabase(deps, options.db, (database) => runSchedulerTick(database, now));
       printResult(deps, options.json, tick, () => describeTick(tick));
-      const failed = tick.reviews.errors.length + tick.auto_sends.errors.length;
+      const failed =
+        tick.reviews.errors.length + tick.auto_sends.errors.length + (tick.lead_time_shifts?.errors.length ?? 0);
       if (failed > 0) throw new Error(`${failed} scheduled task${failed === 1 ? '' : 's'} failed; see above`);
     });
 }
@@ -44,7 +48,7 @@ function parseInstant(text: string): number {
 }
 
 function describeTick(tick: SchedulerTick): string {
-  const { reviews, auto_sends: sends } = tick;
+  const { reviews, auto_sends: sends, lead_time_shifts: shifts } = tick;
   const lines = [`Scheduler tick at ${tick.now}`];
   const idle =
     reviews.reviews.length === 0 &&
@@ -52,7 +56,9 @@ function describeTick(tick: SchedulerTick): string {
     reviews.errors.length === 0 &&
     sends.sent.length === 0 &&
     sends.waiting.length === 0 &&
-    sends.errors.length === 0;
+    sends.errors.length === 0 &&
+    (shifts === null || (shifts.shifts.length === 0 && shifts.errors.length === 0)) &&
+    (tick.replan === null || tick.replan.moved_pairs === 0);
   if (idle) return `${lines[0]}: nothing was due.`;
   lines.push(
     `Periodic reviews: ${reviews.reviews.length} ran${reviews.skipped ? `, ${reviews.skipped} taken by another process` : ''}`,
@@ -69,6 +75,18 @@ function describeTick(tick: SchedulerTick): string {
   for (const s of sends.sent) lines.push(`  ${s.number} to ${s.supplier} sent`);
   for (const w of sends.waiting) lines.push(`  ${w.number} to ${w.supplier} waits until ${w.send_at}`);
   for (const e of sends.errors) lines.push(`  ${e.number} to ${e.supplier} failed: ${e.message}`);
+  if (shifts && (shifts.shifts.length > 0 || shifts.errors.length > 0)) {
+    lines.push(`Lead-time shifts: ${shifts.shifts.length} of ${shifts.checked} supplier items`);
+    if (shifts.shifts.length > 0) lines.push(describeShifts(shifts).replace(/^/gm, '  '));
+    for (const e of shifts.errors) lines.push(`  ${e.sku} from ${e.supplier} failed: ${e.message}`);
+  }
+  const replan = tick.replan;
+  if (replan && replan.moved_pairs > 0) {
+    lines.push(
+      `Re-plan of what moved: ${replan.planned} of ${replan.moved_pairs} pairs planned, ${replan.changed} would change, ${replan.applied} applied`,
+    );
+    for (const p of replan.problems) lines.push(`  ${p.sku}@${p.location}: ${p.message}`);
+  }
   return lines.join('\n');
 }
 

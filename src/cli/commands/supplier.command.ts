@@ -15,6 +15,7 @@ import {
 import { listSupplierItems, type SupplierItemView } from '../../services/supplier-item.service.js';
 import { formatAudit, formatRecord, numberArgument, registerActivationCommands } from '../catalogue-io.js';
 import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
+import { registerScorecardCommand } from './lead-times.command.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
 const jsonOption = ['--json', 'machine-readable output'] as const;
@@ -43,7 +44,9 @@ function withOrderingOptions(command: Command): Command {
 }
 
 export function registerSupplierCommands(program: Command, deps: CliDeps): void {
-  const supplier = program.command('supplier').description('Suppliers: add, show, list, update, deactivate, activate');
+  const supplier = program
+    .command('supplier')
+    .description('Suppliers: add, show, list, update, scorecard, deactivate, activate');
   const context = (key?: string): ServiceContext => ({ actor: cliActor(deps), now: deps.now(), idempotencyKey: key });
 
   withOrderingOptions(
@@ -172,6 +175,8 @@ export function registerSupplierCommands(program: Command, deps: CliDeps): void 
         );
       });
     });
+
+  registerScorecardCommand(supplier, deps);
 
   registerActivationCommands(supplier, deps, {
     noun: 'supplier',

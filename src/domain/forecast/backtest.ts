@@ -12,7 +12,7 @@ import {
 import { DEFAULT_HORIZON_DAYS, FORECAST_METHODS, type Forecast, type ForecastMethod } from './forecast.js';
 import { holtKernel } from './holt.js';
 import { holtWintersAdditiveKernel, holtWintersMultiplicativeKernel } from './holt-winters.js';
-import { type BoundKernel, bindKernel, createPass } from './kernel.js';
+import { type ForecastKernel, finishForecast, gridPassFor, segmentsOf } from './kernel.js';
 import { sbaKernel } from './sba.js';
 import { sesKernel } from './ses.js';
 import { tsbKernel } from './tsb.js';
@@ -124,7 +124,62 @@ function originsFor(n: number, s: Settings): Int32Array {
   return Int32Array.from(list);
 }
 
-type Scored = { result: BacktestResult; bound: Map<ForecastMethod, { kernel: BoundKernel; row: number }> };
+/**
+ * The origins and the stretches of a series without stock-outs for the last length and settings asked for: a plan
+ * backtests many series of one length with one set of settings, and both depend on nothing else. Read-only.
+ */
+const lastLayout: {
+  n: number;
+  horizon: number;
+  originCount: number;
+  step: number;
+  minTraining: number;
+  origins: Int32Array;
+  plain: Int32Array;
+} = {
+  n: -1,
+  horizon: 0,
+  originCount: 0,
+  step: 0,
+  minTraining: 0,
+  origins: new Int32Array(0),
+  plain: new Int32Array(0),
+};
+
+function layoutFor(series: PreparedSeries, s: Settings): { origins: Int32Array; segments: Int32Array } {
+  const cached = lastLayout;
+  if (
+    cached.n !== series.n ||
+    cached.horizon !== s.horizon ||
+    cached.originCount !== s.originCount ||
+    cached.step !== s.step ||
+    cached.minTraining !== s.minTraining
+  ) {
+    cached.n = series.n;
+    cached.horizon = s.horizon;
+    cached.originCount = s.originCount;
+    cached.step = s.step;
+    cached.minTraining = s.minTraining;
+    cached.origins = originsFor(series.n, s);
+    cached.plain = segmentsOf({ ...series, censored: null }, cached.origins);
+  }
+  return {
+    origins: cached.origins,
+    segments: series.censored === null ? cached.plain : segmentsOf(series, cached.origins),
+  };
+}
+
+/** Per origin: the lowest SSE so far over a method's grid rows, and that row's h-step errors (scratch). */
+let bestSse = new Float64Array(16);
+let bestAbs = new Float64Array(16);
+let bestSq = new Float64Array(16);
+
+type AnyKernel = ForecastKernel<ForecastMethod, unknown, unknown, unknown>;
+
+/** A method's kernel with its start-up state for the series and the grid row chosen on the whole history. */
+type Fitted = { kernel: AnyKernel; state: unknown; row: number };
+
+type Scored = { result: BacktestResult; fitted: Map<ForecastMethod, Fitted> };
 
 function applicable(method: ForecastMethod, series: PreparedSeries): string | undefined {
   if (method === 'holt_winters_multiplicative' && !(series.minObserved > 0)) {
@@ -135,11 +190,11 @@ function applicable(method: ForecastMethod, series: PreparedSeries): string | un
 
 function runBacktest(series: PreparedSeries, methods: readonly ForecastMethod[], s: Settings): Scored {
   const { y, censored: c } = series;
-  const origins = originsFor(series.n, s);
+  const { origins, segments } = layoutFor(series, s);
   const count = origins.length;
   const excluded: BacktestResult['excluded'] = [];
   const ranking: MethodScore[] = [];
-  const bound = new Map<ForecastMethod, { kernel: BoundKernel; row: number }>();
+  const fitted = new Map<ForecastMethod, Fitted>();
 
   // Q and the mean squared naive difference over the training window of the last origin.
   const scaleEnd = count > 0 ? origins[count - 1]! : series.n;
@@ -149,7 +204,7 @@ function runBacktest(series: PreparedSeries, methods: readonly ForecastMethod[],
   for (let t = s.scalePeriod; t < scaleEnd; t++) {
     if (c !== null && (c[t] !== 0 || c[t - s.scalePeriod] !== 0)) continue;
     const d = y[t]! - y[t - s.scalePeriod]!;
-    absDiff += d < 0 ? -d : d;
+    absDiff += Math.abs(d);
     sqDiff += d * d;
     pairs++;
   }
@@ -161,32 +216,36 @@ function runBacktest(series: PreparedSeries, methods: readonly ForecastMethod[],
     for (let t = origins[k]!, end = t + s.horizon; t < end; t++) if (c === null || c[t] === 0) points++;
   }
 
-  const pass = createPass(s.horizon, origins);
-  const bestSse = new Float64Array(count);
-  const bestAbs = new Float64Array(count);
-  const bestSq = new Float64Array(count);
+  if (bestSse.length < count) {
+    bestSse = new Float64Array(count);
+    bestAbs = new Float64Array(count);
+    bestSq = new Float64Array(count);
+  }
   for (const method of methods) {
     const reason = applicable(method, series);
     if (reason !== undefined) {
       excluded.push({ method, reason });
       continue;
     }
-    const kernel = bindKernel(KERNELS[method] as Parameters<typeof bindKernel>[0], series);
-    bestSse.fill(Number.POSITIVE_INFINITY);
+    const kernel = KERNELS[method] as AnyKernel;
+    const state = kernel.initialise(series);
+    const grid = kernel.grid;
+    const pass = gridPassFor(s.horizon, origins, segments, grid.length);
+    kernel.runGrid(series, grid, state, pass);
+    bestSse.fill(Number.POSITIVE_INFINITY, 0, count);
     let finalRow = -1;
     let finalSse = Number.POSITIVE_INFINITY;
-    for (let row = 0; row < kernel.rows; row++) {
-      kernel.run(row, pass);
-      if (!pass.ok) continue;
-      if (pass.sse < finalSse) {
-        finalSse = pass.sse;
+    for (let row = 0, cell = 0; row < grid.length; row++, cell += count) {
+      if (pass.ok[row] === 0) continue;
+      if (pass.sse[row]! < finalSse) {
+        finalSse = pass.sse[row]!;
         finalRow = row;
       }
       for (let k = 0; k < count; k++) {
-        if (pass.sseAtOrigin[k]! < bestSse[k]!) {
-          bestSse[k] = pass.sseAtOrigin[k]!;
-          bestAbs[k] = pass.absErrAtOrigin[k]!;
-          bestSq[k] = pass.sqErrAtOrigin[k]!;
+        if (pass.sseAtOrigin[cell + k]! < bestSse[k]!) {
+          bestSse[k] = pass.sseAtOrigin[cell + k]!;
+          bestAbs[k] = pass.absErrAtOrigin[cell + k]!;
+          bestSq[k] = pass.sqErrAtOrigin[cell + k]!;
         }
       }
     }
@@ -194,7 +253,7 @@ function runBacktest(series: PreparedSeries, methods: readonly ForecastMethod[],
       excluded.push({ method, reason: 'breaks down on this series for every parameter set' });
       continue;
     }
-    bound.set(method, { kernel, row: finalRow });
+    fitted.set(method, { kernel, state, row: finalRow });
     if (points === 0) continue;
     let abs = 0;
     let sq = 0;
@@ -228,8 +287,12 @@ function runBacktest(series: PreparedSeries, methods: readonly ForecastMethod[],
       ranking,
       excluded,
     },
-    bound,
+    fitted,
   };
+}
+
+function forecastWith(chosen: Fitted, series: PreparedSeries, horizon: number): Forecast {
+  return finishForecast(chosen.kernel, series, chosen.kernel.grid[chosen.row], chosen.state, horizon, 'grid');
 }
 
 /**
@@ -340,18 +403,18 @@ export function selectForecastMethod(dailyDemand: DailyDemand, options: SelectFo
       { field: 'methods', message: 'must name at least one method' },
     ]);
   }
-  const { result, bound } = runBacktest(series, candidates, settings);
+  const { result, fitted } = runBacktest(series, candidates, settings);
   const classText = describeClass(demand, weeklySeasonality);
   const best = result.ranking[0];
   if (best !== undefined) {
-    const chosen = bound.get(best.method)!;
+    const chosen = fitted.get(best.method)!;
     const next = result.ranking[1];
     const label = settings.rankBy === 'mase' ? 'MASE' : 'RMSSE';
     const score = (m: MethodScore) => m[settings.rankBy].toFixed(3);
     const runnerUp = next === undefined ? 'the only candidate' : `next: ${next.method} ${score(next)}`;
     return {
       method: best.method,
-      forecast: chosen.kernel.forecast(chosen.row, settings.horizon, 'grid'),
+      forecast: forecastWith(chosen, series, settings.horizon),
       demand,
       weeklySeasonality,
       candidates,
@@ -363,14 +426,14 @@ export function selectForecastMethod(dailyDemand: DailyDemand, options: SelectFo
   }
   const preferred: ForecastMethod =
     demand.demandClass === 'intermittent' || demand.demandClass === 'lumpy' ? 'sba' : 'ses';
-  const usable = candidates.filter((m) => bound.has(m));
+  const usable = candidates.filter((m) => fitted.has(m));
   const method = usable.includes(preferred) ? preferred : usable[0];
   if (method === undefined) {
     throw new DomainError('LS_VALIDATION', 'methods: none of the methods can forecast this series', [
       { field: 'methods', message: 'none of the methods can forecast this series', value: candidates },
     ]);
   }
-  const chosen = bound.get(method)!;
+  const chosen = fitted.get(method)!;
   const why =
     demand.demandClass === 'no_demand'
       ? 'every method forecasts 0'
@@ -379,7 +442,7 @@ export function selectForecastMethod(dailyDemand: DailyDemand, options: SelectFo
         : 'no observed day in the test windows to score';
   return {
     method,
-    forecast: chosen.kernel.forecast(chosen.row, settings.horizon, 'grid'),
+    forecast: forecastWith(chosen, series, settings.horizon),
     demand,
     weeklySeasonality,
     candidates,

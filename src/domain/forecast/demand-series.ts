@@ -36,22 +36,14 @@ export function prepareDemandSeries(dailyDemand: DailyDemand, stockOutDays?: Sto
   const n = dailyDemand.length;
   if (n === 0) problems.push({ field: 'daily_demand', message: 'needs at least one day' });
   const y = dailyDemand instanceof Float64Array ? dailyDemand : Float64Array.from(dailyDemand);
-  let bad = 0;
-  for (let t = 0; t < n; t++) {
-    const v = y[t]!;
-    if (!(v >= 0) || v === Number.POSITIVE_INFINITY) {
-      if (bad++ < MAX_REPORTED) {
-        problems.push({ field: `daily_demand[${t}]`, message: 'must be a finite number ≥ 0', value: dailyDemand[t] });
-      }
-    }
-  }
   let censored: Uint8Array | null = null;
+  let flagsProblem: FieldProblem | null = null;
   if (stockOutDays !== undefined) {
     if (stockOutDays.length !== n) {
-      problems.push({
+      flagsProblem = {
         field: 'stock_out_days',
         message: `must have one flag per day (${n}), not ${stockOutDays.length}`,
-      });
+      };
     } else {
       const flags =
         stockOutDays instanceof Uint8Array ? stockOutDays : Uint8Array.from(stockOutDays, (f) => (f ? 1 : 0));
@@ -63,20 +55,26 @@ export function prepareDemandSeries(dailyDemand: DailyDemand, stockOutDays?: Sto
       }
     }
   }
+  // One pass validates every value and counts the observed days (meaningful only when nothing is wrong).
+  let bad = 0;
   let observedDays = 0;
   let demandDays = 0;
   let minObserved = Number.POSITIVE_INFINITY;
-  if (problems.length === 0) {
-    for (let t = 0; t < n; t++) {
-      if (censored !== null && censored[t] !== 0) continue;
-      const v = y[t]!;
-      observedDays++;
-      if (v > 0) demandDays++;
-      if (v < minObserved) minObserved = v;
+  for (let t = 0; t < n; t++) {
+    const v = y[t]!;
+    if (!(v >= 0) || v === Number.POSITIVE_INFINITY) {
+      if (bad++ < MAX_REPORTED) {
+        problems.push({ field: `daily_demand[${t}]`, message: 'must be a finite number ≥ 0', value: dailyDemand[t] });
+      }
     }
-    if (observedDays === 0) {
-      problems.push({ field: 'stock_out_days', message: 'flags every day: there is no observed demand to learn from' });
-    }
+    if (censored !== null && censored[t] !== 0) continue;
+    observedDays++;
+    demandDays += v > 0 ? 1 : 0;
+    if (v < minObserved) minObserved = v;
+  }
+  if (flagsProblem !== null) problems.push(flagsProblem);
+  if (problems.length === 0 && observedDays === 0) {
+    problems.push({ field: 'stock_out_days', message: 'flags every day: there is no observed demand to learn from' });
   }
   if (problems.length > 0) {
     const more = moreProblems(problems.length - 1);

@@ -1,6 +1,13 @@
-import { checkDays, checkFinite, checkFraction, type DailyDemand, prepareDemandSeries } from './demand-series.js';
+import {
+  checkDays,
+  checkFinite,
+  checkFraction,
+  type DailyDemand,
+  type PreparedSeries,
+  prepareDemandSeries,
+} from './demand-series.js';
 import { DEFAULT_HORIZON_DAYS, type Forecast, type ForecastOptions } from './forecast.js';
-import { type ForecastKernel, fitForecast, initialLevelTrend } from './kernel.js';
+import { type ForecastKernel, fitForecast, type GridPass, initialLevelTrend } from './kernel.js';
 
 export type HoltParams = {
   /** α, level smoothing, 0 < α ≤ 1. */
@@ -80,7 +87,7 @@ export const holtKernel: ForecastKernel<'holt', Row, State, HoltParams> = {
           if (c !== null && c[t + j] !== 0) continue;
           const f = level + damp * trend;
           const e = y[t + j]! - Math.max(f, 0);
-          abs += e < 0 ? -e : e;
+          abs += Math.abs(e);
           sq += e * e;
         }
         pass.sseAtOrigin[k] = sse;
@@ -118,7 +125,127 @@ export const holtKernel: ForecastKernel<'holt', Row, State, HoltParams> = {
       }
     }
   },
+  runGrid(series, grid, state, pass) {
+    const last = grid.length - 1;
+    for (let r = 0; r < grid.length; r += 3) {
+      runBlock(series, grid, state, pass, r, Math.min(r + 1, last), Math.min(r + 2, last));
+    }
+  },
 };
+
+/** The h-step errors of ℓ + (φ + … + φʲ)·b (floored at 0) at origin t into a grid pass cell, as `run` scores them. */
+function scoreDampedCell(
+  series: PreparedSeries,
+  pass: GridPass,
+  cell: number,
+  t: number,
+  level: number,
+  trend: number,
+  phi: number,
+  sse: number,
+): void {
+  const { y, censored: c } = series;
+  let abs = 0;
+  let sq = 0;
+  let damp = 0;
+  let power = 1;
+  for (let j = 0; j < pass.horizon; j++) {
+    power *= phi;
+    damp += power;
+    if (c !== null && c[t + j] !== 0) continue;
+    const f = level + damp * trend;
+    const e = y[t + j]! - Math.max(f, 0);
+    abs += Math.abs(e);
+    sq += e * e;
+  }
+  pass.sseAtOrigin[cell] = sse;
+  pass.absErrAtOrigin[cell] = abs;
+  pass.sqErrAtOrigin[cell] = sq;
+}
+
+/** `run` for three rows side by side (see `ForecastKernel.runGrid`). */
+function runBlock(
+  series: PreparedSeries,
+  grid: readonly Row[],
+  state: State,
+  pass: GridPass,
+  r0: number,
+  r1: number,
+  r2: number,
+): void {
+  const y = series.y;
+  const { alpha: a0, phi: phi0 } = grid[r0]!;
+  const { alpha: a1, phi: phi1 } = grid[r1]!;
+  const { alpha: a2, phi: phi2 } = grid[r2]!;
+  const ab0 = a0 * grid[r0]!.beta;
+  const ab1 = a1 * grid[r1]!.beta;
+  const ab2 = a2 * grid[r2]!.beta;
+  const levelKeep0 = 1 - a0;
+  const levelKeep1 = 1 - a1;
+  const levelKeep2 = 1 - a2;
+  const levelFromTrend0 = (1 - a0) * phi0;
+  const levelFromTrend1 = (1 - a1) * phi1;
+  const levelFromTrend2 = (1 - a2) * phi2;
+  const trendKeep0 = phi0 * (1 - ab0);
+  const trendKeep1 = phi1 * (1 - ab1);
+  const trendKeep2 = phi2 * (1 - ab2);
+  const segments = pass.segments;
+  const count = pass.originCount;
+  // One row's state declared together: in this order TurboFan keeps all nine in registers (about 1.4× faster).
+  let l0 = state.level;
+  let b0 = state.trend;
+  let sse0 = 0;
+  let l1 = state.level;
+  let b1 = state.trend;
+  let sse1 = 0;
+  let l2 = state.level;
+  let b2 = state.trend;
+  let sse2 = 0;
+  let t = 0;
+  for (let s = 0; s < segments.length; s += 3) {
+    const end = segments[s]!;
+    if (segments[s + 1] !== 0) {
+      // Stock-out days: the state follows its own forecast.
+      for (; t < end; t++) {
+        b0 = phi0 * b0;
+        b1 = phi1 * b1;
+        b2 = phi2 * b2;
+        l0 = l0 + b0;
+        l1 = l1 + b1;
+        l2 = l2 + b2;
+      }
+    }
+    for (; t < end; t++) {
+      const v = y[t]!;
+      const e0 = v - (l0 + phi0 * b0);
+      const e1 = v - (l1 + phi1 * b1);
+      const e2 = v - (l2 + phi2 * b2);
+      sse0 += e0 * e0;
+      sse1 += e1 * e1;
+      sse2 += e2 * e2;
+      const next0 = levelKeep0 * l0 + levelFromTrend0 * b0 + a0 * v;
+      const next1 = levelKeep1 * l1 + levelFromTrend1 * b1 + a1 * v;
+      const next2 = levelKeep2 * l2 + levelFromTrend2 * b2 + a2 * v;
+      b0 = trendKeep0 * b0 - ab0 * l0 + ab0 * v;
+      b1 = trendKeep1 * b1 - ab1 * l1 + ab1 * v;
+      b2 = trendKeep2 * b2 - ab2 * l2 + ab2 * v;
+      l0 = next0;
+      l1 = next1;
+      l2 = next2;
+    }
+    const k = segments[s + 2]!;
+    if (k < 0) continue;
+    scoreDampedCell(series, pass, r0 * count + k, t, l0, b0, phi0, sse0);
+    scoreDampedCell(series, pass, r1 * count + k, t, l1, b1, phi1, sse1);
+    scoreDampedCell(series, pass, r2 * count + k, t, l2, b2, phi2, sse2);
+  }
+  pass.sse[r0] = sse0;
+  pass.sse[r1] = sse1;
+  pass.sse[r2] = sse2;
+  pass.ok[r0] = Number.isFinite(sse0) ? 1 : 0;
+  pass.ok[r1] = Number.isFinite(sse1) ? 1 : 0;
+  pass.ok[r2] = Number.isFinite(sse2) ? 1 : 0;
+}
 
 /**
  * Holt's linear trend method with a damped trend:

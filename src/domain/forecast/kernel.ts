@@ -49,6 +49,90 @@ export function createPass(horizon: number, origins?: Int32Array): KernelPass {
   };
 }
 
+/**
+ * The record of a pass over every row of a grid at once: what `KernelPass` holds for one row, for each row. The
+ * backtest needs no fitted values or final path, only these scores.
+ */
+export type GridPass = {
+  origins: Int32Array;
+  originCount: number;
+  horizon: number;
+  /** The series cut into stretches (see `segmentsOf`). */
+  segments: Int32Array;
+  rows: number;
+  /** At [row · originCount + k]: as `KernelPass.sseAtOrigin`, `absErrAtOrigin`, `sqErrAtOrigin` for that row. */
+  sseAtOrigin: Float64Array;
+  absErrAtOrigin: Float64Array;
+  sqErrAtOrigin: Float64Array;
+  /** Per row: Σ e² over the whole series, and 1 unless the row broke down (as `KernelPass.ok`). */
+  sse: Float64Array;
+  ok: Uint8Array;
+};
+
+let scratchGridPass: GridPass | null = null;
+
+/**
+ * A grid pass record for `rows` rows at the given origins. The record is module scratch, reused by the next call: read
+ * it before asking for another (the backtest reads each method's scores before it scores the next method).
+ */
+export function gridPassFor(horizon: number, origins: Int32Array, segments: Int32Array, rows: number): GridPass {
+  const count = origins.length;
+  const cells = rows * count;
+  let pass = scratchGridPass;
+  if (pass === null || pass.sseAtOrigin.length < cells || pass.sse.length < rows) {
+    const cellCapacity = Math.max(cells, 128);
+    const rowCapacity = Math.max(rows, 16);
+    pass = {
+      origins,
+      originCount: count,
+      horizon,
+      segments,
+      rows,
+      sseAtOrigin: new Float64Array(cellCapacity),
+      absErrAtOrigin: new Float64Array(cellCapacity),
+      sqErrAtOrigin: new Float64Array(cellCapacity),
+      sse: new Float64Array(rowCapacity),
+      ok: new Uint8Array(rowCapacity),
+    };
+    scratchGridPass = pass;
+  }
+  pass.origins = origins;
+  pass.originCount = count;
+  pass.horizon = horizon;
+  pass.segments = segments;
+  pass.rows = rows;
+  return pass;
+}
+
+/**
+ * The series [0, n) cut at every origin and wherever a run of stock-out days starts or ends, as triples (end, censored,
+ * origin): the stretch up to `end` (exclusive) is all stock-out days (censored 1) or none (0), and `origin` is k when
+ * end is origins[k], else −1. A kernel walks the stretches with a loop free of per-day stock-out tests (which cost
+ * about as much as the recurrence itself) and scores the forecasts at each origin between stretches.
+ */
+export function segmentsOf(series: PreparedSeries, origins: Int32Array): Int32Array {
+  const { censored: c, n } = series;
+  const list: number[] = [];
+  let k = 0;
+  let start = 0;
+  while (start < n) {
+    const censored = c !== null && c[start] !== 0 ? 1 : 0;
+    let end = n;
+    if (c !== null) {
+      end = start + 1;
+      while (end < n && (c[end] !== 0 ? 1 : 0) === censored) end++;
+    }
+    while (k < origins.length && origins[k]! <= end) {
+      list.push(origins[k]!, censored, k);
+      start = origins[k]!;
+      k++;
+    }
+    if (start < end) list.push(end, censored, -1);
+    start = end;
+  }
+  return Int32Array.from(list);
+}
+
 /** A method as the fitting and backtest code drives it: P is one parameter set, S the initial state from the data. */
 export type ForecastKernel<M extends ForecastMethod, P, S, Out> = {
   method: M;
@@ -56,32 +140,15 @@ export type ForecastKernel<M extends ForecastMethod, P, S, Out> = {
   grid: readonly P[];
   initialise(series: PreparedSeries): S;
   run(series: PreparedSeries, params: P, state: S, pass: KernelPass): void;
+  /**
+   * Scores every row of `grid` exactly as `run` would, one row at a time (the same operations in the same order, so
+   * the same bits), but with several rows carried through each pass: a recurrence's steps depend on each other, so one
+   * row leaves the processor waiting, and independent rows side by side fill that time.
+   */
+  runGrid(series: PreparedSeries, grid: readonly P[], state: S, pass: GridPass): void;
   /** The `params` reported in the forecast. */
   describe(params: P, state: S): Out;
 };
-
-/** A kernel bound to one series and one grid, with its type parameters hidden so that methods can share a list. */
-export type BoundKernel = {
-  method: ForecastMethod;
-  rows: number;
-  run(row: number, pass: KernelPass): void;
-  forecast(row: number, horizon: number, source: 'grid' | 'given'): Forecast;
-};
-
-/** Binds a kernel to a series: the start-up state is computed once and shared by every grid row. */
-export function bindKernel<M extends ForecastMethod, P, S, Out>(
-  kernel: ForecastKernel<M, P, S, Out>,
-  series: PreparedSeries,
-  grid: readonly P[] = kernel.grid,
-  state: S = kernel.initialise(series),
-): BoundKernel {
-  return {
-    method: kernel.method,
-    rows: grid.length,
-    run: (row, pass) => kernel.run(series, grid[row]!, state, pass),
-    forecast: (row, horizon, source) => finishForecast(kernel, series, grid[row]!, state, horizon, source),
-  };
-}
 
 /**
  * Fits a kernel: with more than one parameter set, the one with the lowest in-sample one-step SSE wins (the first on
@@ -112,7 +179,11 @@ export function fitForecast<M extends ForecastMethod, P, S, Out>(
   return finishForecast(kernel, series, grid[best]!, state, horizon, source);
 }
 
-function finishForecast<M extends ForecastMethod, P, S, Out>(
+/** The pass record of `finishForecast`, reused: a plain fit has no origins, and the arrays it fills are new each time. */
+const fitPass = createPass(1);
+
+/** The forecast of one parameter set: one pass for the fitted values, σ̂ and the h-day path from the final state. */
+export function finishForecast<M extends ForecastMethod, P, S, Out>(
   kernel: ForecastKernel<M, P, S, Out>,
   series: PreparedSeries,
   params: P,
@@ -120,11 +191,15 @@ function finishForecast<M extends ForecastMethod, P, S, Out>(
   horizon: number,
   source: 'grid' | 'given',
 ): Forecast<M, Out> {
-  const pass = createPass(horizon);
-  pass.fitted = new Float64Array(series.n);
+  const pass = fitPass;
+  const fitted = new Float64Array(series.n);
   const path = new Float64Array(horizon);
+  pass.horizon = horizon;
+  pass.fitted = fitted;
   pass.path = path;
   kernel.run(series, params, state, pass);
+  pass.fitted = null;
+  pass.path = null;
   if (!pass.ok) throw breakdown(kernel.method);
   let sum = 0;
   for (let j = 0; j < horizon; j++) {
@@ -138,7 +213,7 @@ function finishForecast<M extends ForecastMethod, P, S, Out>(
     sdPerDay: pass.errorCount > 0 ? Math.sqrt(pass.sse / pass.errorCount) : 0,
     horizonDays: horizon,
     dailyForecast: path,
-    fitted: pass.fitted,
+    fitted,
     errorCount: pass.errorCount,
     params: kernel.describe(params, state),
     paramsSource: source,
@@ -169,12 +244,36 @@ export function scoreFlat(
   for (let j = t, end = t + pass.horizon; j < end; j++) {
     if (c !== null && c[j] !== 0) continue;
     const e = y[j]! - f;
-    abs += e < 0 ? -e : e;
+    abs += Math.abs(e);
     sq += e * e;
   }
   pass.sseAtOrigin[k] = sse;
   pass.absErrAtOrigin[k] = abs;
   pass.sqErrAtOrigin[k] = sq;
+}
+
+/** As `scoreFlat`, into the grid pass cell `cell` (row · originCount + k). */
+export function scoreFlatCell(
+  series: PreparedSeries,
+  pass: GridPass,
+  cell: number,
+  t: number,
+  f: number,
+  sse: number,
+): void {
+  const y = series.y;
+  const c = series.censored;
+  let abs = 0;
+  let sq = 0;
+  for (let j = t, end = t + pass.horizon; j < end; j++) {
+    if (c !== null && c[j] !== 0) continue;
+    const e = y[j]! - f;
+    abs += Math.abs(e);
+    sq += e * e;
+  }
+  pass.sseAtOrigin[cell] = sse;
+  pass.absErrAtOrigin[cell] = abs;
+  pass.sqErrAtOrigin[cell] = sq;
 }
 
 /** The mean of the first `days` observed values (fewer if the series is shorter), and how many there were. */

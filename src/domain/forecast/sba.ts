@@ -7,6 +7,7 @@ import {
   describeCroston,
   initialiseCroston,
   runCroston,
+  runCrostonGrid,
 } from './croston.js';
 import { checkDays, checkFraction, type DailyDemand, prepareDemandSeries } from './demand-series.js';
 import { DEFAULT_HORIZON_DAYS, type Forecast } from './forecast.js';
@@ -26,6 +27,7 @@ export const sbaKernel: ForecastKernel<'sba', CrostonRow, CrostonState, CrostonP
   initialise: initialiseCroston,
   describe: describeCroston,
   run: runCroston,
+  runGrid: runCrostonGrid,
 };
 
 /**

@@ -1,6 +1,14 @@
+import type { PreparedSeries } from './demand-series.js';
 import { checkDays, checkFinite, checkFraction, type DailyDemand, prepareDemandSeries } from './demand-series.js';
 import { DEFAULT_HORIZON_DAYS, type Forecast, type ForecastOptions } from './forecast.js';
-import { type ForecastKernel, fitForecast, meanOfFirstObserved, scoreFlat } from './kernel.js';
+import {
+  type ForecastKernel,
+  fitForecast,
+  type GridPass,
+  meanOfFirstObserved,
+  scoreFlat,
+  scoreFlatCell,
+} from './kernel.js';
 
 export type SesParams = {
   /** α, smoothing parameter, 0 < α ≤ 1. */
@@ -60,7 +68,69 @@ export const sesKernel: ForecastKernel<'ses', Row, State, SesParams> = {
     pass.ok = true;
     if (pass.path !== null) pass.path.fill(level);
   },
+  runGrid(series, grid, state, pass) {
+    const last = grid.length - 1;
+    for (let r = 0; r < grid.length; r += 3) {
+      runBlock(series, grid, state.level, pass, r, Math.min(r + 1, last), Math.min(r + 2, last));
+    }
+  },
 };
+
+/** `run` for three rows side by side (see `ForecastKernel.runGrid`). */
+function runBlock(
+  series: PreparedSeries,
+  grid: readonly Row[],
+  initialLevel: number,
+  pass: GridPass,
+  r0: number,
+  r1: number,
+  r2: number,
+): void {
+  const y = series.y;
+  const a0 = grid[r0]!.alpha;
+  const a1 = grid[r1]!.alpha;
+  const a2 = grid[r2]!.alpha;
+  const keep0 = 1 - a0;
+  const keep1 = 1 - a1;
+  const keep2 = 1 - a2;
+  const segments = pass.segments;
+  const count = pass.originCount;
+  // One row's state declared together (see holt.ts: TurboFan then keeps it in registers).
+  let l0 = initialLevel;
+  let sse0 = 0;
+  let l1 = initialLevel;
+  let sse1 = 0;
+  let l2 = initialLevel;
+  let sse2 = 0;
+  let t = 0;
+  for (let s = 0; s < segments.length; s += 3) {
+    const end = segments[s]!;
+    if (segments[s + 1] !== 0) t = end;
+    for (; t < end; t++) {
+      const v = y[t]!;
+      const e0 = v - l0;
+      const e1 = v - l1;
+      const e2 = v - l2;
+      sse0 += e0 * e0;
+      sse1 += e1 * e1;
+      sse2 += e2 * e2;
+      l0 = keep0 * l0 + a0 * v;
+      l1 = keep1 * l1 + a1 * v;
+      l2 = keep2 * l2 + a2 * v;
+    }
+    const k = segments[s + 2]!;
+    if (k < 0) continue;
+    scoreFlatCell(series, pass, r0 * count + k, t, Math.max(l0, 0), sse0);
+    scoreFlatCell(series, pass, r1 * count + k, t, Math.max(l1, 0), sse1);
+    scoreFlatCell(series, pass, r2 * count + k, t, Math.max(l2, 0), sse2);
+  }
+  pass.sse[r0] = sse0;
+  pass.sse[r1] = sse1;
+  pass.sse[r2] = sse2;
+  pass.ok[r0] = 1;
+  pass.ok[r1] = 1;
+  pass.ok[r2] = 1;
+}
 
 /**
  * Simple exponential smoothing: ŷ_{t+h|t} = ℓ_t for every h, with ℓ_t = αy_t + (1 − α)ℓ_{t−1}, i.e. in error-correction

@@ -130,16 +130,17 @@ export function receivableMilli(orderedMilli: number, receivedMilli: number, tol
 export type LineDelivery = {
   /** Sent → fully received, in days. */
   actualLeadTimeDays: number;
-  onTime: boolean;
+  /** Null when there was no date to be on time for (no promised date and no quoted lead time). */
+  onTime: boolean | null;
   inFull: boolean;
 };
 
 const DAY_MS = 86_400_000;
 
 /**
- * How a line was delivered once complete: the actual lead time from sending to the last receipt, on
- * time when received by the promised date (else the expected date, else always), and in full when all
- * of it came without anything rejected.
+ * How a line was delivered once complete (or closed short): the actual lead time from sending to the
+ * last receipt, on time when received by the promised date (else the expected date from the quoted
+ * lead time; unknown without either), and in full when all of it came without anything rejected.
  * `dueDate` and `receivedDate` are local dates YYYY-MM-DD of the receiving site.
  */
 export function lineDelivery(input: {
@@ -153,7 +154,7 @@ export function lineDelivery(input: {
 }): LineDelivery {
   return {
     actualLeadTimeDays: Math.round(((input.receivedAt - input.sentAt) / DAY_MS) * 100) / 100,
-    onTime: input.dueDate === null || input.receivedDate <= input.dueDate,
+    onTime: input.dueDate === null ? null : input.receivedDate <= input.dueDate,
     inFull: input.receivedMilli >= input.orderedMilli && input.rejectedMilli === 0,
   };
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roundOrderQuantity } from './order-sizing.js';
 import type { ReplenishmentPolicy } from './policy.js';
-import { evaluateTrigger, type TriggerInput } from './trigger.js';
+import { decideReplenishment, evaluateTrigger, type TriggerInput } from './trigger.js';
 
 const minMax: ReplenishmentPolicy = { kind: 'reorder_point', reorderPointMilli: 20_000, targetMilli: 50_000 };
 const kanban: ReplenishmentPolicy = { kind: 'kanban', cards: 3, containerQuantityMilli: 12_500 };
@@ -187,5 +187,53 @@ describe('evaluateTrigger', () => {
         expect(second.kind).toBe('none');
       }),
     );
+  });
+});
+
+describe('decideReplenishment', () => {
+  const anyPolicy: fc.Arbitrary<ReplenishmentPolicy> = fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }))
+      .map(([s, extra]) => ({ kind: 'reorder_point' as const, reorderPointMilli: s, targetMilli: s + extra })),
+    fc
+      .tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 1, max: 100_000 }))
+      .map(([cards, containerQuantityMilli]) => ({ kind: 'kanban' as const, cards, containerQuantityMilli })),
+    fc.integer({ min: 1, max: 1_000_000 }).map((targetMilli) => ({
+      kind: 'periodic_review' as const,
+      reviewDays: 7,
+      reviewTime: '06:00',
+      targetMilli,
+    })),
+    fc.constant({ kind: 'make_to_order' as const }),
+    fc
+      .option(fc.integer({ min: 0, max: 1_000_000 }), { nil: undefined })
+      .map((s) => (s === undefined ? { kind: 'manual' as const } : { kind: 'manual' as const, reorderPointMilli: s })),
+  );
+  const odd = fc.oneof(
+    fc.integer({ min: -2_000_000, max: 2_000_000 }),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2.5),
+  );
+
+  it('is the quantity evaluateTrigger orders, and 0 exactly when it orders nothing', () => {
+    fc.assert(
+      fc.property(
+        anyPolicy,
+        odd,
+        odd,
+        odd,
+        fc.boolean(),
+        (policy, positionMilli, signalledCards, demandMilli, isReview) => {
+          const need = decideReplenishment(policy, positionMilli, signalledCards, demandMilli, isReview);
+          const verdict = evaluateTrigger({ policy, positionMilli, signalledCards, demandMilli, isReview });
+          expect(need).toBe(verdict.kind === 'order' ? verdict.quantityMilli : 0);
+        },
+      ),
+    );
+  });
+
+  it('orders S − position = 50 − 18 = 32 at or below s = 20, nothing above it', () => {
+    const policy: ReplenishmentPolicy = { kind: 'reorder_point', reorderPointMilli: 20_000, targetMilli: 50_000 };
+    expect(decideReplenishment(policy, 18_000, 0, 0, false)).toBe(32_000);
+    expect(decideReplenishment(policy, 20_001, 0, 0, false)).toBe(0);
   });
 });

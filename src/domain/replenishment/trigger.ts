@@ -45,8 +45,59 @@ export type TriggerResult =
   | { kind: 'none'; reason: TriggerReason; explanation: string; belowReorderPoint: boolean };
 
 /**
- * Decides whether an inventory position needs an order, and how much, before pack and MOQ rounding.
- * Pure and total: every input gives an answer, none throws.
+ * The numeric core of the trigger, shared by `evaluateTrigger` and the simulator (which calls it millions of times,
+ * so it formats nothing and allocates nothing): the need in milli-units before pack and MOQ rounding, 0 for none.
+ *
+ * - `reorder_point` (s, S): S − position when position ≤ s and S − position > 0
+ *   (the (s, S) rule; Silver, Pyke & Thomas, *Inventory and Production Management*, ch. 6).
+ * - `kanban`: signalled cards (a whole number from 0 to the loop's cards) × container quantity.
+ * - `periodic_review` (R, S): at a review (`isReview`), S − position when position < S; between reviews 0.
+ * - `make_to_order`: the demanded quantity when > 0.
+ * - `manual`: 0.
+ *
+ * Total: NaN inputs give 0.
+ *
+ * @example decideReplenishment({ kind: 'reorder_point', reorderPointMilli: 20000, targetMilli: 50000 }, 18000, 0, 0, false) // 32000
+ */
+export function decideReplenishment(
+  policy: ReplenishmentPolicy,
+  positionMilli: number,
+  signalledCards: number,
+  demandMilli: number,
+  isReview: boolean,
+): number {
+  switch (policy.kind) {
+    case 'reorder_point': {
+      if (!(positionMilli <= policy.reorderPointMilli)) return 0;
+      const need = policy.targetMilli - positionMilli;
+      if (!(need > 0)) return 0;
+      return need;
+    }
+    case 'kanban':
+      return kanbanCardsSignalled(policy.cards, signalledCards) * policy.containerQuantityMilli;
+    case 'periodic_review': {
+      if (!isReview) return 0;
+      const need = policy.targetMilli - positionMilli;
+      if (!(need > 0)) return 0;
+      return need;
+    }
+    case 'make_to_order':
+      if (!(demandMilli > 0)) return 0;
+      return demandMilli;
+    case 'manual':
+      return 0;
+  }
+}
+
+/** Signalled cards as a whole number from 0 to the loop's cards (NaN, infinities and negatives are 0). */
+function kanbanCardsSignalled(loopCards: number, signalledCards: number): number {
+  if (!(signalledCards > 0) || signalledCards === Number.POSITIVE_INFINITY) return 0;
+  return Math.min(Math.floor(signalledCards), loopCards);
+}
+
+/**
+ * Decides whether an inventory position needs an order, and how much, before pack and MOQ rounding, and explains it.
+ * Pure and total: every input gives an answer, none throws. The quantity is `decideReplenishment`'s.
  *
  * - `reorder_point` (s, S): order S − position when position ≤ s and S − position > 0
  *   (the (s, S) rule; Silver, Pyke & Thomas, *Inventory and Production Management*, ch. 6).
@@ -63,11 +114,27 @@ export type TriggerResult =
  */
 export function evaluateTrigger(input: TriggerInput): TriggerResult {
   const { policy, positionMilli } = input;
+  const need = decideReplenishment(
+    policy,
+    positionMilli,
+    input.signalledCards ?? 0,
+    input.demandMilli ?? 0,
+    input.isReview === true,
+  );
   const position = formatQuantity(positionMilli);
   switch (policy.kind) {
     case 'reorder_point': {
       const s = policy.reorderPointMilli;
       const S = policy.targetMilli;
+      if (need > 0) {
+        return {
+          kind: 'order',
+          quantityMilli: need,
+          reason: 'at_or_below_reorder_point',
+          explanation: `position ${position} is at or below the reorder point ${formatQuantity(s)}: order up to the target ${formatQuantity(S)}, ${formatQuantity(S)} − ${position} = ${formatQuantity(need)}`,
+          belowReorderPoint: true,
+        };
+      }
       if (!(positionMilli <= s)) {
         return none(
           'above_reorder_point',
@@ -75,27 +142,15 @@ export function evaluateTrigger(input: TriggerInput): TriggerResult {
           false,
         );
       }
-      const need = S - positionMilli;
-      if (need <= 0) {
-        return none(
-          'at_or_above_target',
-          `position ${position} is at the reorder point but already at the target ${formatQuantity(S)}`,
-          true,
-        );
-      }
-      return {
-        kind: 'order',
-        quantityMilli: need,
-        reason: 'at_or_below_reorder_point',
-        explanation: `position ${position} is at or below the reorder point ${formatQuantity(s)}: order up to the target ${formatQuantity(S)}, ${formatQuantity(S)} − ${position} = ${formatQuantity(need)}`,
-        belowReorderPoint: true,
-      };
+      return none(
+        'at_or_above_target',
+        `position ${position} is at the reorder point but already at the target ${formatQuantity(S)}`,
+        true,
+      );
     }
     case 'kanban': {
-      const raw = input.signalledCards ?? 0;
-      const cards = Number.isFinite(raw) ? Math.min(policy.cards, Math.max(0, Math.floor(raw))) : 0;
-      if (cards === 0) return none('no_cards_signalled', 'no kanban card is signalled', false);
-      const need = cards * policy.containerQuantityMilli;
+      if (need === 0) return none('no_cards_signalled', 'no kanban card is signalled', false);
+      const cards = kanbanCardsSignalled(policy.cards, input.signalledCards ?? 0);
       return {
         kind: 'order',
         quantityMilli: need,
@@ -114,8 +169,7 @@ export function evaluateTrigger(input: TriggerInput): TriggerResult {
           false,
         );
       }
-      const need = S - positionMilli;
-      if (!(need > 0)) {
+      if (need === 0) {
         return none('at_or_above_target', `position ${position} is at or above the target ${formatQuantity(S)}`, false);
       }
       return {
@@ -127,13 +181,12 @@ export function evaluateTrigger(input: TriggerInput): TriggerResult {
       };
     }
     case 'make_to_order': {
-      const demand = input.demandMilli ?? 0;
-      if (!(demand > 0)) return none('no_demand', 'make-to-order: no demand to order for', false);
+      if (need === 0) return none('no_demand', 'make-to-order: no demand to order for', false);
       return {
         kind: 'order',
-        quantityMilli: demand,
+        quantityMilli: need,
         reason: 'make_to_order_demand',
-        explanation: `make-to-order: order exactly the demanded ${formatQuantity(demand)}`,
+        explanation: `make-to-order: order exactly the demanded ${formatQuantity(need)}`,
         belowReorderPoint: false,
       };
     }

@@ -9,6 +9,7 @@ import { listStock } from '../stock.service.js';
 import { createSupplier } from '../supplier.service.js';
 import { addSupplierItem } from '../supplier-item.service.js';
 import { addContractPrice } from '../supplier-item-price.service.js';
+import { addDraftLine } from './draft-edit.service.js';
 import {
   cancelPurchaseOrder,
   closePurchaseOrder,
@@ -165,6 +166,36 @@ describeEachDialect('purchase orders and the trigger', ({ database }) => {
     );
     expect(received.status).toBe('received');
     expect(await stockOf(database())).toMatchObject({ on_hand: 125, on_order: 0 });
+  });
+
+  it('closing short records the unfinished lines as not in full, and on time is unknown without a due date', async () => {
+    await seed();
+    await seedCatalogue(database(), { items: ['NUT', 'WASHER'], locations: [] });
+    // Neither source quotes a lead time; a line added by hand takes the source's (none), so it has no expected date.
+    await addSupplierItem(database(), 'NUT', { supplier: 'ACME', unit_price: 0.05 }, ctx());
+    await addSupplierItem(database(), 'WASHER', { supplier: 'ACME', unit_price: 0.01 }, ctx());
+    const id = ((await issue(database(), 45)).triggered[0] as { purchase_order_id: number }).purchase_order_id;
+    await addDraftLine(database(), id, { sku: 'NUT', location: 'WS', quantity: 10 }, ctx());
+    await addDraftLine(database(), id, { sku: 'WASHER', location: 'WS', quantity: 10 }, ctx());
+    await sendPurchaseOrder(database(), id, ctx());
+    await receivePurchaseOrder(
+      database(),
+      id,
+      {
+        lines: [
+          { sku: 'BOLT', location: 'WS', quantity: 60 },
+          { sku: 'NUT', location: 'WS', quantity: 10 },
+        ],
+      },
+      ctx(t0 + 4 * DAY),
+    );
+    const closed = await closePurchaseOrder(database(), id, ctx(t0 + 9 * DAY));
+    const bySku = (sku: string) => closed.lines.find((l) => l.sku === sku);
+    // BOLT: sent on 2 March, due on the 7th (ACME's 5 days), 60 of 100 came on the 6th: on time, not in full.
+    expect(bySku('BOLT')).toMatchObject({ actual_lead_time_days: 4, on_time: true, in_full: false, received_at: null });
+    // NUT came in full but had no date to meet; WASHER never came: neither on time nor in full, no lead time.
+    expect(bySku('NUT')).toMatchObject({ actual_lead_time_days: 4, on_time: null, in_full: true });
+    expect(bySku('WASHER')).toMatchObject({ actual_lead_time_days: null, on_time: false, in_full: false });
   });
 
   it('refuses actions the status does not allow', async () => {

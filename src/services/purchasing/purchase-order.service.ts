@@ -346,7 +346,7 @@ export async function receivePurchaseOrder(
           ...(lineDone && { received_at: ctx.now }),
           ...(delivery && {
             actual_lead_time_days: delivery.actualLeadTimeDays,
-            on_time: delivery.onTime ? 1 : 0,
+            on_time: flagOf(delivery.onTime),
             in_full: delivery.inFull ? 1 : 0,
           }),
           updated_at: ctx.now,
@@ -392,7 +392,9 @@ export async function receivePurchaseOrder(
 
 /**
  * Closes a (partly) received order. What was not delivered leaves "on order", so the trigger may order
- * it again at once; the answer says what it drafted.
+ * it again at once; the answer says what it drafted. A line closed short is recorded as not in full,
+ * with its lead time and on-time verdict at its last receipt (neither when nothing came, and then not
+ * on time), so supplier OTIF counts the shortfall.
  */
 export async function closePurchaseOrder(
   database: Database,
@@ -401,6 +403,7 @@ export async function closePurchaseOrder(
 ): Promise<PurchaseOrderChange> {
   return idempotentWrite(database, ctx, `POST /purchase-orders/${id}/close`, null, async (tx) => {
     const order = await requireOrder(tx, database, id, 'close');
+    await recordShortDeliveries(tx, order, ctx.now);
     const triggered = await endOrder(
       tx,
       database,
@@ -529,6 +532,50 @@ export async function setDraftLineQuantity(
     await tx.updateTable('purchase_orders').set({ updated_at: ctx.now }).where('id', '=', id).execute();
     return requireView(tx, id);
   });
+}
+
+async function recordShortDeliveries(tx: Tx, order: OrderRow, now: number): Promise<void> {
+  const short = (await lineRows(tx, [order.id])).filter((l) => l.received_at === null && l.in_full === null);
+  if (short.length === 0) return;
+  const lastReceipts = await tx
+    .selectFrom('purchase_order_receipts')
+    .select(['purchase_order_line_id', (eb) => eb.fn.max('received_at').as('last_at')])
+    .where(
+      'purchase_order_line_id',
+      'in',
+      short.map((l) => l.id),
+    )
+    .groupBy('purchase_order_line_id')
+    .execute();
+  for (const line of short) {
+    const lastAt = lastReceipts.find((r) => Number(r.purchase_order_line_id) === line.id)?.last_at;
+    const delivery =
+      lastAt === undefined || lastAt === null || Number(line.received_milli) === 0 || order.sent_at === null
+        ? undefined
+        : lineDelivery({
+            sentAt: Number(order.sent_at),
+            receivedAt: Number(lastAt),
+            dueDate: order.promised_date ?? line.expected_date,
+            receivedDate: instantToLocal(Number(lastAt), line.time_zone ?? 'UTC').date,
+            orderedMilli: Number(line.quantity_milli),
+            receivedMilli: Number(line.received_milli),
+            rejectedMilli: Number(line.rejected_milli),
+          });
+    await tx
+      .updateTable('purchase_order_lines')
+      .set({
+        actual_lead_time_days: delivery?.actualLeadTimeDays ?? null,
+        on_time: delivery ? flagOf(delivery.onTime) : 0,
+        in_full: 0,
+        updated_at: now,
+      })
+      .where('id', '=', line.id)
+      .execute();
+  }
+}
+
+function flagOf(value: boolean | null): 0 | 1 | null {
+  return value === null ? null : value ? 1 : 0;
 }
 
 /** Sets the order's status and takes what is still open off "on order", then re-runs the trigger. */

@@ -6,6 +6,9 @@ import { suppliersMigration } from './003-suppliers.js';
 import { policiesMigration } from './004-policies.js';
 import { purchasingMigration } from './005-purchasing.js';
 import { webhooksMigration } from './006-webhooks.js';
+import { planningMigration } from './007-planning.js';
+import { leadTimeIndexMigration } from './008-lead-time-index.js';
+import { simulationsMigration } from './009-simulations.js';
 
 /** All migrations in order. Names sort; never rename or edit one that has shipped. */
 export function listMigrations(dialect: Dialect): Record<string, Migration> {
@@ -16,6 +19,9 @@ export function listMigrations(dialect: Dialect): Record<string, Migration> {
     '004_policies': policiesMigration(dialect),
     '005_purchasing': purchasingMigration(dialect),
     '006_webhooks': webhooksMigration(dialect),
+    '007_planning': planningMigration(dialect),
+    '008_lead_time_index': leadTimeIndexMigration(),
+    '009_simulations': simulationsMigration(dialect),
   };
 }
 
