@@ -116,8 +116,8 @@ const RELIABILITY: Record<
   SupplierReliability['rating'],
   { sdShare: number; sdMin: number; late: number; lateShare: number; lateMin: number; short: number }
 > = {
-  good: { sdShare: 0.08, sdMin: 0.4, late: 0.04, lateShare: 0.1, lateMin: 2, short: 0.01 },
-  fair: { sdShare: 0.18, sdMin: 0.8, late: 0.12, lateShare: 0.25, lateMin: 3, short: 0.05 },
+  good: { sdShare: 0.05, sdMin: 0.25, late: 0.03, lateShare: 0.1, lateMin: 2, short: 0.01 },
+  fair: { sdShare: 0.1, sdMin: 0.45, late: 0.08, lateShare: 0.25, lateMin: 3, short: 0.05 },
   poor: { sdShare: 0.28, sdMin: 1.2, late: 0.3, lateShare: 0.5, lateMin: 5, short: 0.12 },
 };
 

@@ -302,7 +302,7 @@ describe('classifyPortfolio', () => {
       'The buffer is 26 days: a 1-in-10 late delivery arrives that long after the mean lead time (1.28 × σ 20 days, rounded up), more than 7 days × 2.',
     );
     expect(unstable.reasons).toContain(
-      'Unstable lead time: σ 20 days on a mean of 40 days (coefficient of variation 0.5, unstable from 0.3).',
+      'Unstable lead time: σ 20 days on a mean of 40 days (coefficient of variation 0.5, unstable from 0.3 with σ of at least 3 days).',
     );
     // σL = 4 days on L = 10: 1.2816 × 4 = 5.1 → 6 days, less than 7 × 1: the per-risk buffer stands.
     const mild = classifyAs('B', { leadTime: { meanDays: 10, sdDays: 4, source: 'measured' } });

@@ -36,6 +36,13 @@ export const MATERIAL_SUPPLY_RISK_FLAGS: readonly RiskFlag[] = SUPPLY_RISK_FLAGS
   (flag) => flag !== 'single_source',
 );
 
+/**
+ * An unstable lead time also needs σ_L of at least this many days: around a short lead time the calendar alone
+ * (weekends, holidays, an order placed after the cut-off) spreads deliveries by a day or two, which the safety stock
+ * already covers through σ_L and which no buffer needs to.
+ */
+export const MIN_UNSTABLE_LEAD_TIME_SD_DAYS = 3;
+
 /** The buffer grows by `bufferDays` per supply risk up to this many times `bufferDays`. */
 export const MAX_BUFFER_MULTIPLE = 3;
 
@@ -111,7 +118,7 @@ export function classifyXyz(demandCv: number, cutoffs: readonly [number, number]
  * - `long_lead_time`: mean lead time ≥ `longLeadTimeDays`;
  * - `overseas`, `seasonal_availability`: as the input says;
  * - `low_supplier_otif`: the primary supplier's measured OTIF < `otifThreshold`;
- * - `unstable_lead_time`: σ_L / L ≥ `unstableLeadTimeCv`;
+ * - `unstable_lead_time`: σ_L / L ≥ `unstableLeadTimeCv` and σ_L ≥ `MIN_UNSTABLE_LEAD_TIME_SD_DAYS`;
  * - `volatile_demand`: class Z demand that is erratic or lumpy (large and irregular, not only infrequent).
  */
 export function findRiskFlags(input: StrategyInput, xyz: XyzClass, settings: PlanningSettings): RiskFlag[] {
@@ -122,13 +129,7 @@ export function findRiskFlags(input: StrategyInput, xyz: XyzClass, settings: Pla
   if (input.overseas) flags.push('overseas');
   if (input.seasonalAvailability) flags.push('seasonal_availability');
   if (input.supplierOtif !== null && input.supplierOtif < settings.otifThreshold) flags.push('low_supplier_otif');
-  if (
-    leadTime !== null &&
-    leadTime.meanDays > 0 &&
-    leadTime.sdDays / leadTime.meanDays >= settings.unstableLeadTimeCv
-  ) {
-    flags.push('unstable_lead_time');
-  }
+  if (leadTime !== null && isUnstable(leadTime, settings)) flags.push('unstable_lead_time');
   if (xyz === 'Z' && isVolatile(input.demandClass)) flags.push('volatile_demand');
   return flags;
 }
@@ -245,13 +246,19 @@ function classifyOne(input: StrategyInput, rank: AbcRank, settings: PlanningSett
   return { key: input.key, abc, xyz, riskFlags, strategy, bufferDays, reasons };
 }
 
+function isUnstable(leadTime: { meanDays: number; sdDays: number }, settings: PlanningSettings): boolean {
+  return (
+    leadTime.meanDays > 0 &&
+    leadTime.sdDays >= MIN_UNSTABLE_LEAD_TIME_SD_DAYS &&
+    leadTime.sdDays / leadTime.meanDays >= settings.unstableLeadTimeCv
+  );
+}
+
 function bufferOf(input: StrategyInput, supplyRiskCount: number, settings: PlanningSettings, say: Say) {
   const multiple = Math.min(Math.max(supplyRiskCount, 1), MAX_BUFFER_MULTIPLE);
   const perRisk = settings.bufferDays * multiple;
   const leadTime = input.leadTime;
-  const unstable =
-    leadTime !== null && leadTime.meanDays > 0 && leadTime.sdDays / leadTime.meanDays >= settings.unstableLeadTimeCv;
-  if (unstable) {
+  if (leadTime !== null && isUnstable(leadTime, settings)) {
     const lateDays = Math.ceil(Z_P90 * leadTime.sdDays);
     if (lateDays > perRisk) {
       const sd = num(leadTime.sdDays);
@@ -349,7 +356,7 @@ function flagSentence(flag: RiskFlag, input: StrategyInput, settings: PlanningSe
     case 'low_supplier_otif':
       return `Low supplier OTIF: ${pct(input.supplierOtif!)} of deliveries on time and in full, below ${pct(settings.otifThreshold)}.`;
     case 'unstable_lead_time':
-      return `Unstable lead time: σ ${num(leadTime!.sdDays)} days on a mean of ${days(leadTime!.meanDays)} (coefficient of variation ${num(leadTime!.sdDays / leadTime!.meanDays, 2)}, unstable from ${num(settings.unstableLeadTimeCv, 2)}).`;
+      return `Unstable lead time: σ ${num(leadTime!.sdDays)} days on a mean of ${days(leadTime!.meanDays)} (coefficient of variation ${num(leadTime!.sdDays / leadTime!.meanDays, 2)}, unstable from ${num(settings.unstableLeadTimeCv, 2)} with σ of at least ${days(MIN_UNSTABLE_LEAD_TIME_SD_DAYS)}).`;
     case 'volatile_demand':
       return `Volatile demand: class Z (coefficient of variation ${num(input.demandCv, 2)}) and ${input.demandClass}.`;
   }
