@@ -126,8 +126,8 @@ export function parseScenarioText(text: string, format?: 'yaml' | 'json'): unkno
     return json ? JSON.parse(text) : parseYaml(text, { prettyErrors: false, maxAliasCount: 100 });
   } catch (error) {
     const message = (error as Error).message.split('\n')[0]!;
-    const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    const where = position === undefined ? '' : ` (line ${position.line}, column ${position.col})`;
+    const offset = json ? undefined : (error as { pos?: [number, number] }).pos?.[0];
+    const where = offset === undefined ? '' : ` (${linePosition(text, offset)})`;
     throw new DomainError('LS_VALIDATION', `scenario: not valid ${json ? 'JSON' : 'YAML'}${where}: ${message}`, [
       { field: 'scenario', message: `not valid ${json ? 'JSON' : 'YAML'}${where}: ${message}` },
     ]);
@@ -546,6 +546,13 @@ export function disruptionWindows(disruptions: ScenarioDisruptions): Array<{ fro
     fromDay: w.fromDay,
     days: w.days,
   }));
+}
+
+/** "line 3, column 7" of a character offset (both from 1), as an editor shows it. */
+function linePosition(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

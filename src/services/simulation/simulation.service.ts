@@ -128,19 +128,20 @@ export async function prepareSimulation(
   scenario: Scenario,
   now: number,
 ): Promise<PreparedSimulation> {
-  const settings = await getPlanningSettings(database);
-  await refreshDemandHistory(database, { now, historyDays: settings.historyDays });
   const catalogue = await readTransaction(database, readCatalogue);
+  // Names first: a scenario refused leaves even the demand-history cache as it was.
   checkScenarioNames(scenario, catalogue);
-
-  const variants = scenario.policies.map((v) => ({ ...v, extraDaysResolved: v.extraDays ?? settings.bufferDays }));
-  const holdingRate = scenario.holdingRatePerYear ?? settings.holdingRatePerYear;
   const selected = selectPairs(scenario, catalogue);
   if (selected.length === 0) {
     throw new DomainError('LS_VALIDATION', 'items: no item × location with a policy matches the filter', [
       { field: 'items', message: 'no item × location with a policy matches the filter' },
     ]);
   }
+  const settings = await getPlanningSettings(database);
+  await refreshDemandHistory(database, { now, historyDays: settings.historyDays });
+
+  const variants = scenario.policies.map((v) => ({ ...v, extraDaysResolved: v.extraDays ?? settings.bufferDays }));
+  const holdingRate = scenario.holdingRatePerYear ?? settings.holdingRatePerYear;
   const currency = mainCurrency(selected.map((p) => catalogue.items.get(Number(p.item_id))!.currency));
 
   const histories = new Map<string, DemandHistory>();
