@@ -237,7 +237,10 @@ export function niceTicks(min: number, max: number, count: number): number[] {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
   const ticks: number[] = [];
-  for (let t = Math.floor(min / step) * step; t < max + step - 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  // At least one tick: a one-day horizon spans nothing and would otherwise give none (and a NaN second tick).
+  for (let t = Math.floor(min / step) * step; ticks.length === 0 || t < max + step - 1e-9; t += step) {
+    ticks.push(Number(t.toPrecision(12)));
+  }
   if (ticks.length < 2) ticks.push(ticks[0]! + step);
   return ticks;
 }

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { renderSimulationChart } from '../../documents/simulation-chart.js';
@@ -56,6 +56,7 @@ export function registerSimulateCommand(program: Command, deps: CliDeps): void {
       const overrides: Record<string, number> = {};
       if (options.runs !== undefined) overrides['runs'] = wholeOption('--runs', options.runs, 1, MAX_SCENARIO_RUNS);
       if (options.seed !== undefined) overrides['seed'] = wholeOption('--seed', options.seed, 0, MAX_SEED);
+      if (options.chart !== undefined) checkChartFile(options.chart);
       await withDatabase(deps, options.db, async (database) => {
         const scenario = await loadScenarioSource(database, source, overrides);
         const started = performance.now();
@@ -191,6 +192,20 @@ function readScenarioFile(file: string): unknown {
 /** "main-supplier-closed" of "examples/scenarios/main-supplier-closed.yaml". */
 function fileStem(file: string): string {
   return basename(file, extname(file));
+}
+
+/** The chart is written after the simulation: a path it cannot be written to is refused before, not minutes later. */
+function checkChartFile(file: string): void {
+  const refuse = (message: string) => {
+    throw new DomainError('LS_VALIDATION', `--chart: ${message}`, [{ field: '--chart', message, value: file }]);
+  };
+  if (extname(file).toLowerCase() !== '.svg') refuse(`must name an .svg file, not ${file}`);
+  const directory = dirname(resolve(file));
+  try {
+    accessSync(directory, constants.W_OK);
+  } catch {
+    refuse(`cannot write ${file}: ${directory} is not a directory this process can write to`);
+  }
 }
 
 function wholeOption(name: string, text: string, min: number, max: number): number {
