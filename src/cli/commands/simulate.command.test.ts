@@ -155,6 +155,10 @@ describe('leanstock simulate', () => {
       `error LS_VALIDATION: scenario: no file ${join(dir, 'nope.yaml')} and no saved scenario of that name`,
     );
 
+    const directory = await cli('simulate', dir);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toContain(`error LS_VALIDATION: scenario: cannot read ${dir}: EISDIR`);
+
     writeFileSync(file, 'name: x\nruns: 5\nname: y\n');
     const yaml = await cli('simulate', file);
     expect(yaml.code).toBe(2);

@@ -183,10 +183,14 @@ async function loadScenarioSource(
 
 function readScenarioFile(file: string): unknown {
   const extension = extname(file).toLowerCase();
-  return parseScenarioText(
-    readFileSync(file, 'utf8'),
-    extension === '.json' ? 'json' : extension === '' ? undefined : 'yaml',
-  );
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const message = `cannot read ${file}: ${(error as Error).message}`;
+    throw new DomainError('LS_VALIDATION', `scenario: ${message}`, [{ field: 'scenario', message, value: file }]);
+  }
+  return parseScenarioText(text, extension === '.json' ? 'json' : extension === '' ? undefined : 'yaml');
 }
 
 /** "main-supplier-closed" of "examples/scenarios/main-supplier-closed.yaml". */
