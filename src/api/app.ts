@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { isDomainError } from '../domain/errors.js';
 import type { ServiceContext } from '../services/context.js';
 import type { MailSettings } from '../services/purchasing/send.service.js';
+import { SimulationJobRunner } from '../services/simulation/simulation-jobs.js';
 import type { Database } from '../store/database.js';
 import { type ErrorBody, statusOf } from './http-errors.js';
 import { registerRoutes } from './routes/index.js';
@@ -19,6 +20,8 @@ export type AppOptions = {
   clock?: () => number;
   /** SMTP for e-mailing purchase orders (none: they are not e-mailed) and the buyer's name printed on them. */
   mail?: MailSettings;
+  /** Worker threads per simulation job (default: the machine's parallelism; 0: on the server's own thread). */
+  simulationThreads?: number;
 };
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -39,6 +42,8 @@ declare module 'fastify' {
     database: Database;
     clock: () => number;
     mailSettings: MailSettings;
+    /** Runs `POST /simulations` jobs; closed (its running job aborted) with the app. */
+    simulationJobs: SimulationJobRunner;
   }
 }
 
@@ -59,6 +64,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('database', options.database);
   app.decorate('clock', options.clock ?? Date.now);
   app.decorate('mailSettings', options.mail ?? { mail: undefined, buyerName: 'Leanstock' });
+  const simulationJobs = new SimulationJobRunner(options.database, {
+    clock: app.clock,
+    threads: options.simulationThreads,
+  });
+  app.decorate('simulationJobs', simulationJobs);
+  app.addHook('onClose', async () => {
+    await simulationJobs.close();
+  });
 
   // Bodies are validated strictly (a string "5" is not a quantity); query strings arrive as text and may be coerced.
   const bodyAjv = addFormats.default(

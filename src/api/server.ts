@@ -15,6 +15,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const database = await openDatabase(options.config);
   const mail = { mail: mailConfigFromEnv(process.env), buyerName: buyerNameFromEnv(process.env) };
   const app = await buildApp({ database, logger: { level: options.logLevel ?? 'info' }, mail });
+  // Jobs a stopped process left queued or running (no heartbeat for a minute) are marked failed, not left hanging.
+  await app.simulationJobs.recoverInterrupted();
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

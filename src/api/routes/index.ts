@@ -13,6 +13,7 @@ import { movementRoutes } from './movement.routes.js';
 import { planRoutes } from './plan.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { purchaseOrderRoutes } from './purchase-order.routes.js';
+import { simulationRoutes } from './simulation.routes.js';
 import { stockRoutes } from './stock.routes.js';
 import { strategyRoutes } from './strategy.routes.js';
 import { supplierRoutes } from './supplier.routes.js';
@@ -38,4 +39,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(metricsRoutes);
   await app.register(countTaskRoutes);
   await app.register(planRoutes);
+  await app.register(simulationRoutes);
 }

@@ -1,9 +1,12 @@
+import type { Selectable } from 'kysely';
 import { renderSimulationChart } from '../../documents/simulation-chart.js';
 import { DomainError } from '../../domain/errors.js';
 import { formatScenario, parseScenario, type Scenario } from '../../domain/simulation/scenario.js';
 import type { Database } from '../../store/database.js';
-import type { SimulationJobStatus } from '../../store/schema.js';
+import type { SimulationJobStatus, SimulationJobTable } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
+import { idempotentWrite } from '../idempotent-write.js';
+import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../pagination.js';
 import { readSavedScenario } from './scenario.service.js';
 import { checkScenarioAgainstCatalogue, runScenario, type SimulationReport } from './simulation.service.js';
 
@@ -22,7 +25,12 @@ export type SimulationJobView = {
   result?: SimulationReport;
 };
 
+/** A job in a list: everything but the result. */
+export type SimulationJobSummary = Omit<SimulationJobView, 'result'>;
+
 export type SimulationJobRequest = { scenario?: unknown; scenario_name?: unknown };
+
+export const SIMULATION_JOB_STATUSES = ['queued', 'running', 'done', 'failed'] as const satisfies SimulationJobStatus[];
 
 export type SimulationJobOptions = {
   clock: () => number;
@@ -78,7 +86,8 @@ export class SimulationJobRunner {
 
   /**
    * Accepts a job: `{ scenario: {...} }` or `{ scenario_name }` (exactly one), checked in full before anything is
-   * stored (LS_VALIDATION naming the field, or LS_NOT_FOUND for an unknown saved scenario). Answers the queued job.
+   * stored (LS_VALIDATION naming the field, or LS_NOT_FOUND for an unknown saved scenario). Answers the queued job;
+   * a retry with the same Idempotency-Key answers the job the first request queued and queues nothing.
    */
   async submit(ctx: ServiceContext, request: SimulationJobRequest): Promise<SimulationJobView> {
     if (this.#closed) throw new DomainError('LS_INVALID_STATE', 'simulations: the server is stopping');
@@ -103,29 +112,83 @@ export class SimulationJobRunner {
       scenario = parseScenario(request.scenario, 'simulation');
     }
     await checkScenarioAgainstCatalogue(this.#database, scenario);
-    const row = await this.#database.db
-      .insertInto('simulation_jobs')
-      .values({
-        status: 'queued',
-        progress: 0,
-        scenario_name: scenarioName,
-        scenario: JSON.stringify(formatScenario(scenario)),
-        result: null,
-        error: null,
-        created_by: ctx.actor,
-        created_at: ctx.now,
-        started_at: null,
-        finished_at: null,
-        heartbeat_at: ctx.now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const id = Number(row.id);
+    let accepted = false;
+    const { id } = await idempotentWrite(
+      this.#database,
+      ctx,
+      'POST /simulations',
+      { scenario: request.scenario ?? null, scenario_name: request.scenario_name ?? null },
+      async (tx) => {
+        const row = await tx
+          .insertInto('simulation_jobs')
+          .values({
+            status: 'queued',
+            progress: 0,
+            scenario_name: scenarioName,
+            scenario: JSON.stringify(formatScenario(scenario)),
+            result: null,
+            error: null,
+            created_by: ctx.actor,
+            created_at: ctx.now,
+            started_at: null,
+            finished_at: null,
+            heartbeat_at: ctx.now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        accepted = true;
+        return { id: Number(row.id) };
+      },
+    );
+    if (!accepted) return this.get(id);
+    // Read before the queue starts, so the answer is the job as accepted: queued, progress 0.
+    const view = await this.get(id);
     this.#owned.add(id);
     this.#queue.push({ id, scenario, now: ctx.now });
     this.#startHeartbeat();
     if (this.#running === undefined) this.#running = this.#drain();
-    return this.get(id);
+    return view;
+  }
+
+  /**
+   * Jobs newest first, without their results, a page at a time (the cursor is the last id); jobs of processes that
+   * stopped are marked failed first.
+   */
+  async list(
+    query: { cursor?: string | undefined; limit?: number | undefined; status?: SimulationJobStatus | undefined } = {},
+  ): Promise<Page<SimulationJobSummary>> {
+    const limit = checkPageLimit(query.limit);
+    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1, 'cursor')[0];
+    if (before !== undefined && typeof before !== 'number') {
+      throw new DomainError('LS_VALIDATION', 'cursor: is not a cursor this list returned', [
+        { field: 'cursor', message: 'is not a cursor this list returned', value: query.cursor },
+      ]);
+    }
+    await this.recoverInterrupted();
+    let select = this.#database.db
+      .selectFrom('simulation_jobs')
+      .select([
+        'id',
+        'status',
+        'progress',
+        'scenario_name',
+        'scenario',
+        'error',
+        'created_by',
+        'created_at',
+        'started_at',
+        'finished_at',
+      ])
+      .orderBy('id', 'desc')
+      .limit(limit + 1);
+    if (before !== undefined) select = select.where('id', '<', before);
+    if (query.status !== undefined) select = select.where('status', '=', query.status);
+    const rows = await select.execute();
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map((row) => summaryOf(row)),
+      next_cursor: rows.length > limit ? encodeCursor([Number(page.at(-1)!.id)]) : null,
+    };
   }
 
   /** A job with its result when done; LS_NOT_FOUND naming the id. */
@@ -139,16 +202,7 @@ export class SimulationJobRunner {
       }
     }
     return {
-      id: Number(row.id),
-      status: row.status,
-      progress: Number(row.progress),
-      scenario_name: row.scenario_name,
-      scenario: JSON.parse(row.scenario),
-      created_at: new Date(Number(row.created_at)).toISOString(),
-      started_at: row.started_at === null ? null : new Date(Number(row.started_at)).toISOString(),
-      finished_at: row.finished_at === null ? null : new Date(Number(row.finished_at)).toISOString(),
-      created_by: row.created_by,
-      error: row.error,
+      ...summaryOf(row),
       ...(row.result === null ? {} : { result: JSON.parse(row.result) as SimulationReport }),
     };
   }
@@ -208,16 +262,19 @@ export class SimulationJobRunner {
   async #run(job: { id: number; scenario: Scenario; now: number }): Promise<void> {
     const db = this.#database.db;
     const clock = this.#options.clock;
-    await db
-      .updateTable('simulation_jobs')
-      .set({ status: 'running', started_at: clock(), heartbeat_at: clock() })
-      .where('id', '=', job.id)
-      .execute();
+    // Set before the first await: a close() from now on aborts this job instead of waiting for all of it.
     const abort = new AbortController();
     this.#abort = abort;
     let lastWrite = 0;
     let writing: Promise<unknown> = Promise.resolve();
     try {
+      await db
+        .updateTable('simulation_jobs')
+        .set({ status: 'running', started_at: clock(), heartbeat_at: clock() })
+        .where('id', '=', job.id)
+        .where('status', '=', 'queued')
+        .execute();
+      abort.signal.throwIfAborted();
       const report = await runScenario(this.#database, job.scenario, {
         now: job.now,
         threads: this.#options.threads,
@@ -278,4 +335,33 @@ export class SimulationJobRunner {
     }, this.#options.heartbeatMs);
     this.#heartbeat.unref();
   }
+}
+
+type SimulationJobRow = Pick<
+  Selectable<SimulationJobTable>,
+  | 'id'
+  | 'status'
+  | 'progress'
+  | 'scenario_name'
+  | 'scenario'
+  | 'error'
+  | 'created_by'
+  | 'created_at'
+  | 'started_at'
+  | 'finished_at'
+>;
+
+function summaryOf(row: SimulationJobRow): SimulationJobSummary {
+  return {
+    id: Number(row.id),
+    status: row.status,
+    progress: Number(row.progress),
+    scenario_name: row.scenario_name,
+    scenario: JSON.parse(row.scenario),
+    created_at: new Date(Number(row.created_at)).toISOString(),
+    started_at: row.started_at === null ? null : new Date(Number(row.started_at)).toISOString(),
+    finished_at: row.finished_at === null ? null : new Date(Number(row.finished_at)).toISOString(),
+    created_by: row.created_by,
+    error: row.error,
+  };
 }
