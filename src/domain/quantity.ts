@@ -47,3 +47,56 @@ export function formatQuantity(milli: number): string {
   if (fraction === 0) return `${sign}${whole}`;
   return `${sign}${whole}.${String(fraction).padStart(3, '0').replace(/0+$/, '')}`;
 }
+
+/** Units that come whole: nobody keeps 6.942 boxes. Weights, lengths and volumes are divisible. */
+const COUNT_UNITS = new Set([
+  'pcs',
+  'pc',
+  'piece',
+  'pieces',
+  'ea',
+  'each',
+  'unit',
+  'units',
+  'box',
+  'boxes',
+  'pack',
+  'packs',
+  'pair',
+  'pairs',
+  'roll',
+  'rolls',
+  'set',
+  'sets',
+  'sheet',
+  'sheets',
+  'bag',
+  'bags',
+  'bottle',
+  'bottles',
+  'can',
+  'cans',
+  'carton',
+  'cartons',
+  'case',
+  'cases',
+  'kit',
+  'kits',
+  'pallet',
+  'pallets',
+  'reel',
+  'reels',
+  'tube',
+  'tubes',
+]);
+
+/**
+ * Whether an item's unit of measure is counted in whole units, so planned levels and order quantities are rounded
+ * up to whole units rather than to thousandths.
+ *
+ * @example isCountUnit('Pcs') // true
+ * @example isCountUnit('kg') // false
+ */
+export function isCountUnit(unit: string): boolean {
+  return COUNT_UNITS.has(unit.trim().toLowerCase());
+}

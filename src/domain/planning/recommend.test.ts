@@ -101,6 +101,23 @@ describe('recommendPolicy: reorder point with demand and lead-time variability',
     expect(milli(result.reorderPoint!)).toBe(Math.ceil(exact * 1000));
     expect(result.reorderPoint!).toBeGreaterThanOrEqual(exact);
   });
+
+  it('rounds levels and order quantities up to whole units for an item counted in whole units', () => {
+    const input = inputOf({
+      forecast: forecastOf(2.127, 2.01),
+      leadTime: { meanDays: 1.086, sdDays: 0.885, source: 'measured' },
+    });
+    const exact = recommendPolicy(input);
+    const whole = recommendPolicy({ ...input, wholeUnits: true });
+    expect(Number.isInteger(exact.reorderPoint!)).toBe(false);
+    expect(whole.reorderPoint).toBe(Math.ceil(exact.reorderPoint!));
+    expect(Number.isInteger(whole.orderQuantity!)).toBe(true);
+    expect(whole.orderQuantity!).toBeGreaterThanOrEqual(exact.orderQuantity!);
+    expect(whole.target).toBe(whole.reorderPoint! + whole.orderQuantity!);
+    expect(whole.explanation.steps.find((step) => step.name === 'Reorder point')!.formula).toMatch(
+      /, rounded up to whole units$/,
+    );
+  });
 });
 
 describe('recommendPolicy: fill rate', () => {

@@ -164,7 +164,9 @@ function recommendReorderPoint(input: RecommendInput, x: Explainer, kind: 'reord
   const orderMilli = kind === 'reorder_point' || input.serviceType === 'fill_rate' ? sizeOrder(input, x) : null;
   const protection = protect(input, 0, orderMilli === null ? undefined : units(orderMilli), x);
   const reorderPoint = units(protection.levelMilli);
-  x.steps.push(step('Reorder point', `s = ${levelFormula('d·L', protection)}, rounded up`, reorderPoint, 'units'));
+  x.steps.push(
+    step('Reorder point', `s = ${levelFormula('d·L', protection)}, ${roundedUp(input)}`, reorderPoint, 'units'),
+  );
   const safetyStock = units(ceilMilli(protection.safety.safetyStock));
   if (kind === 'manual' || orderMilli === null) return { ...NOTHING, kind, reorderPoint, safetyStock };
   const targetMilli = protection.levelMilli + orderMilli;
@@ -220,8 +222,8 @@ function recommendPeriodicReview(input: RecommendInput, x: Explainer): Numbers {
   x.steps.push(step('Demand per review', `d·R = ${num(d)} × ${reviewDays}`, cycleDemand, 'units'));
   const protection = protect(input, reviewDays, cycleDemand, x);
   const target = units(protection.levelMilli);
-  x.steps.push(step('Target', `S = ${levelFormula('d·(R + L)', protection)}, rounded up`, target, 'units'));
-  const orderMilli = roundOrderQuantity(Math.max(1, ceilMilli(cycleDemand)), orderRules(input));
+  x.steps.push(step('Target', `S = ${levelFormula('d·(R + L)', protection)}, ${roundedUp(input)}`, target, 'units'));
+  const orderMilli = roundOrderQuantity(Math.max(1, ceilLevelMilli(cycleDemand, input)), orderRules(input));
   x.steps.push(step('Typical order', `d·R${roundingText(input)}`, units(orderMilli), 'units'));
   x.sentences.push(
     `Every ${reviewDays} days, order up to ${quantity(target)}: the demand of the ${num(reviewDays)}-day review ` +
@@ -370,7 +372,7 @@ function protect(
   if (bufferUnits > 0) {
     x.steps.push(step('Buffer', `bufferDays × d = ${num(bufferDays)} × ${num(d)}`, bufferUnits, 'units'));
   }
-  const levelMilli = ceilMilli(safety.leadTimeDemandMean + safety.safetyStock + bufferUnits);
+  const levelMilli = ceilLevelMilli(safety.leadTimeDemandMean + safety.safetyStock + bufferUnits, input);
 
   const source = input.leadTime.source === 'measured' ? 'measured from receipts' : 'quoted, not measured yet';
   const spread = sL > 0 ? ` ± ${say(sL)}` : '';
@@ -431,8 +433,8 @@ function sizeOrder(input: RecommendInput, x: Explainer): number {
       step('Days of cover', `Q = cover days × d = ${num(input.coverDays)} × ${num(d)}`, quantityUnits, 'units'),
     );
   }
-  // Some demand always orders something: at least one thousandth.
-  const orderMilli = roundOrderQuantity(Math.max(1, ceilMilli(quantityUnits)), orderRules(input));
+  // Some demand always orders something: at least one thousandth (one unit of a counted item).
+  const orderMilli = roundOrderQuantity(Math.max(1, ceilLevelMilli(quantityUnits, input)), orderRules(input));
   x.steps.push(step('Order quantity', `Q${roundingText(input)}`, units(orderMilli), 'units'));
   return orderMilli;
 }
@@ -489,7 +491,17 @@ function roundingText(input: RecommendInput): string {
   if (moq !== null && pack !== null) return `, at least the MOQ ${num(moq)}, in whole packs of ${num(pack)}`;
   if (moq !== null) return `, at least the MOQ ${num(moq)}`;
   if (pack !== null) return `, in whole packs of ${num(pack)}`;
-  return ', rounded up to 3 decimals';
+  return `, ${roundedUp(input)}`;
+}
+
+function roundedUp(input: RecommendInput): string {
+  return input.wholeUnits === true ? 'rounded up to whole units' : 'rounded up to 3 decimals';
+}
+
+/** A level or quantity in milli-units: whole thousandths, or whole units for an item counted in whole units. */
+function ceilLevelMilli(x: number, input: RecommendInput): number {
+  const milli = ceilMilli(x);
+  return input.wholeUnits === true ? Math.ceil(milli / QUANTITY_SCALE) * QUANTITY_SCALE : milli;
 }
 
 function describeDemand(input: RecommendInput): string {

@@ -163,6 +163,8 @@ export type RecommendInput = {
   /** Of the primary source, units (null: none). */
   moq: number | null;
   packSize: number | null;
+  /** The item is counted in whole units (pcs, boxes, …): levels and order quantities are rounded up to whole units. */
+  wholeUnits?: boolean;
   /** The policy in force, whose kind the engine keeps (kanban stays kanban, periodic review stays periodic). */
   current: CurrentPolicy | null;
 };

@@ -121,11 +121,11 @@ describeEachDialect('the plan', ({ database }) => {
 
     // NEWBIE: d = 2, class A (36,500.00 a year), one source quoting 35 days: long lead time and single source, two
     // supply risks → buffered, 2 × 7 = 14 days of demand = 28 on top: s = d·L + buffer = 70 + 28 = 98;
-    // EOQ = √(2 × 20 × 730 / (0.25 × 50)) = √2,336 = 48.3322 → 48.333; S = 146.333.
+    // EOQ = √(2 × 20 × 730 / (0.25 × 50)) = √2,336 = 48.3322 → 49 (the fixture counts in pcs: whole units); S = 147.
     const newbie = await recommendation(database(), 'NEWBIE');
     expect(newbie).toMatchObject({
       reorder_point_milli: 98_000,
-      target_milli: 146_333,
+      target_milli: 147_000,
       lead_time_days: 35,
       abc: 'A',
       strategy: 'buffered',
@@ -147,7 +147,7 @@ describeEachDialect('the plan', ({ database }) => {
     expect(line('NEWBIE')).toMatchObject({
       status: 'new',
       before: null,
-      after: { reorder_point: 98, target: 146.333 },
+      after: { reorder_point: 98, target: 147 },
     });
     expect(line('PINNED')).toMatchObject({ status: 'skipped', skip_reason: 'pinned' });
     expect(line('OVER')).toMatchObject({ status: 'skipped', skip_reason: 'override' });
@@ -169,7 +169,7 @@ describeEachDialect('the plan', ({ database }) => {
     expect(steady).toMatchObject({ reorder_point: 140, target: 910, planning: 'auto' });
     expect(steady.balance).toMatchObject({ on_hand: 100, on_order: 810 });
     expect(report.triggered).toBe(1);
-    expect(await getPolicy(database(), 'NEWBIE', 'BER')).toMatchObject({ reorder_point: 98, target: 146.333 });
+    expect(await getPolicy(database(), 'NEWBIE', 'BER')).toMatchObject({ reorder_point: 98, target: 147 });
     expect(await getPolicy(database(), 'PINNED', 'BER')).toMatchObject({ reorder_point: 1, target: 5 });
     expect(await getPolicy(database(), 'OVER', 'BER')).toMatchObject({ reorder_point: 3, target: 9 });
 
@@ -187,7 +187,7 @@ describeEachDialect('the plan', ({ database }) => {
         cause: 'plan_apply',
         actor: 'planner',
         before: null,
-        after: { sku: 'NEWBIE', location: 'BER', kind: 'reorder_point', reorder_point: 98, target: 146.333 },
+        after: { sku: 'NEWBIE', location: 'BER', kind: 'reorder_point', reorder_point: 98, target: 147 },
         note: 'spring plan',
         at: now,
       },

@@ -12,7 +12,7 @@ import type {
   StrategyInput,
   StrategyResult,
 } from '../../domain/planning/types.js';
-import { toQuantity } from '../../domain/quantity.js';
+import { isCountUnit, toQuantity } from '../../domain/quantity.js';
 import { formatPolicy, parsePolicyInput, type ReplenishmentPolicy } from '../../domain/replenishment/policy.js';
 import { classifyPortfolio } from '../../domain/strategy/classify-portfolio.js';
 import { type Database, readTransaction, type Tx, writeTransaction } from '../../store/database.js';
@@ -740,6 +740,7 @@ function recommendInput(
     coverDays: settings.coverDays,
     moq: source?.moq_milli == null ? null : toQuantity(Number(source.moq_milli)),
     packSize: source?.pack_size_milli == null ? null : toQuantity(Number(source.pack_size_milli)),
+    wholeUnits: isCountUnit(pair.item.unit),
     current: currentPolicyOf(pair.policy),
   };
 }

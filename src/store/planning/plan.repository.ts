@@ -15,6 +15,7 @@ const IDS_PER_QUERY = 1000;
 export type PlanItemRow = {
   id: number;
   sku: string;
+  unit: string;
   unit_cost_minor: number | null;
   currency: string;
   criticality: string;
@@ -65,7 +66,7 @@ export async function listPlanItems(tx: Tx, itemIds?: readonly number[]): Promis
   return perIdChunk(itemIds, async (ids) => {
     let select = tx
       .selectFrom('items')
-      .select(['id', 'sku', 'unit_cost_minor', 'currency', 'criticality'])
+      .select(['id', 'sku', 'unit', 'unit_cost_minor', 'currency', 'criticality'])
       .where('active', '=', 1);
     if (ids !== undefined) select = select.where('id', 'in', ids);
     return select.execute();
