@@ -218,8 +218,11 @@ export type PlanRecommendationTable = {
   risk_flags: string;
   /** JSON array of sentences: why this strategy. */
   reasons: string;
-  /** JSON: inputs, formulas and intermediate values. */
-  explanation: string;
+  /**
+   * JSON: the policy engine's input (without the strategy's reasons, which are in `reasons`); the explanation is made
+   * again from it when asked for, so a plan of the whole catalogue does not write every formula of every pair.
+   */
+  recommend_input: string;
 };
 
 export type PlanChangeTable = {

@@ -195,7 +195,7 @@ export async function recommendClass(
       annual_value_minor: null,
       risk_flags: '[]',
       reasons: '[]',
-      explanation: '{}',
+      recommend_input: '{}',
     })
     .execute();
 }

@@ -80,7 +80,7 @@ async function planPortfolio(database: Database): Promise<void> {
         annual_value_minor: Math.round(inputs[i]!.annualValue * 100),
         risk_flags: JSON.stringify(result.riskFlags),
         reasons: JSON.stringify(result.reasons),
-        explanation: '{}',
+        recommend_input: '{}',
       })
       .execute();
     await database.db

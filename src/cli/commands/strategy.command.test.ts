@@ -74,7 +74,7 @@ describe('leanstock strategy', () => {
           annual_value_minor: inputs[i]!.annualValue * 100,
           risk_flags: JSON.stringify(result.riskFlags),
           reasons: JSON.stringify(result.reasons),
-          explanation: '{}',
+          recommend_input: '{}',
         })
         .execute();
       await database.db

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { recommendPolicy } from './recommend.js';
+import { recommendLevels, recommendPolicy } from './recommend.js';
 import type { CurrentPolicy, Recommendation, RecommendInput } from './types.js';
 
 /** A quantity with at most 3 decimals, as the catalogue stores it. */
@@ -104,6 +104,16 @@ const milli = (x: number) => Math.round(x * 1000);
 const increase = fc.double({ min: 0, max: 50, noNaN: true });
 
 describe('recommendPolicy properties', () => {
+  it('recommends the same levels with and without making the explanation, whole units or not', () => {
+    fc.assert(
+      fc.property(inputArb, fc.boolean(), (input, wholeUnits) => {
+        const { explanation: _, ...levels } = recommendPolicy({ ...input, wholeUnits });
+        expect(recommendLevels({ ...input, wholeUnits })).toEqual(levels);
+      }),
+      { seed: 43, numRuns: 500 },
+    );
+  });
+
   it('never recommends a negative safety stock, and every level is a whole number of thousandths', () => {
     fc.assert(
       fc.property(inputArb, (input) => {

@@ -24,7 +24,19 @@ type Protection = {
 };
 
 /** Collects the explanation while the numbers are computed. */
-type Explainer = { steps: ExplanationStep[]; sentences: string[] };
+/**
+ * Collects the explanation's steps and sentences. They are made only when explaining: a plan of 100,000 pairs stores
+ * the levels and the inputs, and the explanation is made again from the inputs when somebody asks for it.
+ */
+type Explainer = { step(make: () => ExplanationStep): void; say(make: () => string): void };
+
+const SILENT: Explainer = { step() {}, say() {} };
+
+function collector(): Explainer & { steps: ExplanationStep[]; sentences: string[] } {
+  const steps: ExplanationStep[] = [];
+  const sentences: string[] = [];
+  return { steps, sentences, step: (make) => steps.push(make()), say: (make) => sentences.push(make()) };
+}
 
 /**
  * Recommends a replenishment policy for one item × location from its demand forecast, lead time, strategy and costs,
@@ -59,7 +71,7 @@ type Explainer = { steps: ExplanationStep[]; sentences: string[] };
 export function recommendPolicy(input: RecommendInput): Recommendation {
   validateRecommendInput(input);
   const kind = chooseKind(input);
-  const explainer: Explainer = { steps: [], sentences: [] };
+  const explainer = collector();
   const inputs = describeInputs(input);
   explainer.sentences.push(describeDemand(input));
   const recommendation = recommendKind(kind, input, explainer);
@@ -69,6 +81,15 @@ export function recommendPolicy(input: RecommendInput): Recommendation {
     ...recommendation,
     explanation: { inputs, steps: explainer.steps, summary: explainer.sentences.join(' ') },
   };
+}
+
+/**
+ * The levels `recommendPolicy` recommends, without making the explanation: the same numbers at a fraction of the
+ * cost, for planning a whole catalogue.
+ */
+export function recommendLevels(input: RecommendInput): Omit<Recommendation, 'explanation'> {
+  validateRecommendInput(input);
+  return recommendKind(chooseKind(input), input, SILENT);
 }
 
 type Numbers = Omit<Recommendation, 'explanation'>;
@@ -96,8 +117,9 @@ function recommendKind(kind: Kind, input: RecommendInput, x: Explainer): Numbers
   const mto = input.strategy.strategy === 'make_to_order';
   switch (kind) {
     case 'make_to_order': {
-      x.sentences.push(
-        `Make to order: keep no stock and order exactly what each demand needs${reasonsText(input)}.` +
+      x.say(
+        () =>
+          `Make to order: keep no stock and order exactly what each demand needs${reasonsText(input)}.` +
           (input.current !== null && input.current.kind !== 'make_to_order'
             ? ` This replaces the ${kindName(input.current.kind)} policy.`
             : ''),
@@ -106,15 +128,17 @@ function recommendKind(kind: Kind, input: RecommendInput, x: Explainer): Numbers
     }
     case 'manual': {
       if (mto) {
-        x.sentences.push(
-          `The strategy is make to order${reasonsText(input)}, so no stock is watched; ` +
+        x.say(
+          () =>
+            `The strategy is make to order${reasonsText(input)}, so no stock is watched; ` +
             'the policy stays manual, as the planner set it.',
         );
         return { ...NOTHING, kind };
       }
       const sized = recommendReorderPoint(input, x, 'manual');
-      x.sentences.push(
-        'The policy stays manual: the system never orders by itself, but lists the item as below its reorder point ' +
+      x.say(
+        () =>
+          'The policy stays manual: the system never orders by itself, but lists the item as below its reorder point ' +
           `when stock on hand and on order falls to ${quantity(sized.reorderPoint!)}.`,
       );
       return sized;
@@ -122,7 +146,7 @@ function recommendKind(kind: Kind, input: RecommendInput, x: Explainer): Numbers
     case 'reorder_point': {
       const sized = recommendReorderPoint(input, x, 'reorder_point');
       if (input.current?.kind === 'make_to_order') {
-        x.sentences.push(`The strategy is now ${input.strategy.strategy}: a reorder point replaces make to order.`);
+        x.say(() => `The strategy is now ${input.strategy.strategy}: a reorder point replaces make to order.`);
       }
       return sized;
     }
@@ -136,17 +160,18 @@ function recommendKind(kind: Kind, input: RecommendInput, x: Explainer): Numbers
 function recommendReorderPoint(input: RecommendInput, x: Explainer, kind: 'reorder_point' | 'manual'): Numbers {
   const d = input.forecast.meanPerDay;
   if (!(d > 0)) {
-    x.steps.push(step('Reorder point', 's = 0: no demand to cover', 0, 'units'));
+    x.step(() => step('Reorder point', 's = 0: no demand to cover', 0, 'units'));
     if (kind === 'manual') {
-      x.sentences.push('With no demand, the reorder point is 0.');
+      x.say(() => 'With no demand, the reorder point is 0.');
       return { ...NOTHING, kind, reorderPoint: 0, safetyStock: 0 };
     }
     const smallestMilli = smallestOrderMilli(input);
-    x.steps.push(
+    x.step(() =>
       step('Target', `S = the smallest orderable quantity${roundingText(input)}`, units(smallestMilli), 'units'),
     );
-    x.sentences.push(
-      'With no demand, hold nothing in reserve: reorder point 0' +
+    x.say(
+      () =>
+        'With no demand, hold nothing in reserve: reorder point 0' +
         (smallestMilli > 0
           ? `, target ${quantity(units(smallestMilli))}, the least the supplier sells.`
           : ', target 0.'),
@@ -164,16 +189,17 @@ function recommendReorderPoint(input: RecommendInput, x: Explainer, kind: 'reord
   const orderMilli = kind === 'reorder_point' || input.serviceType === 'fill_rate' ? sizeOrder(input, x) : null;
   const protection = protect(input, 0, orderMilli === null ? undefined : units(orderMilli), x);
   const reorderPoint = units(protection.levelMilli);
-  x.steps.push(
+  x.step(() =>
     step('Reorder point', `s = ${levelFormula('d·L', protection)}, ${roundedUp(input)}`, reorderPoint, 'units'),
   );
   const safetyStock = units(ceilMilli(protection.safety.safetyStock));
   if (kind === 'manual' || orderMilli === null) return { ...NOTHING, kind, reorderPoint, safetyStock };
   const targetMilli = protection.levelMilli + orderMilli;
   const order = quantity(units(orderMilli));
-  x.steps.push(step('Target', `S = s + Q = ${quantity(reorderPoint)} + ${order}`, units(targetMilli), 'units'));
-  x.sentences.push(
-    `Reorder when the stock on hand and on order falls to ${quantity(reorderPoint)} and order ${order} at a time ` +
+  x.step(() => step('Target', `S = s + Q = ${quantity(reorderPoint)} + ${order}`, units(targetMilli), 'units'));
+  x.say(
+    () =>
+      `Reorder when the stock on hand and on order falls to ${quantity(reorderPoint)} and order ${order} at a time ` +
       `(${orderQuantityReason(input)}), so stock goes up to ${quantity(units(targetMilli))}.`,
   );
   return { ...NOTHING, kind, reorderPoint, target: units(targetMilli), safetyStock, orderQuantity: units(orderMilli) };
@@ -192,7 +218,7 @@ function recommendPeriodicReview(input: RecommendInput, x: Explainer): Numbers {
   const d = input.forecast.meanPerDay;
   const reviewDays = input.current?.reviewDays ?? DEFAULT_REVIEW_DAYS;
   const given = input.current?.reviewDays != null;
-  x.steps.push(
+  x.step(() =>
     step(
       'Review interval',
       given ? 'R, kept from the policy' : `R = ${DEFAULT_REVIEW_DAYS} (none set)`,
@@ -202,11 +228,12 @@ function recommendPeriodicReview(input: RecommendInput, x: Explainer): Numbers {
   );
   if (!(d > 0)) {
     const smallestMilli = smallestOrderMilli(input);
-    x.steps.push(
+    x.step(() =>
       step('Target', `S = the smallest orderable quantity${roundingText(input)}`, units(smallestMilli), 'units'),
     );
-    x.sentences.push(
-      `With no demand, every ${reviewDays} days order up to ${quantity(units(smallestMilli))}` +
+    x.say(
+      () =>
+        `With no demand, every ${reviewDays} days order up to ${quantity(units(smallestMilli))}` +
         (smallestMilli > 0 ? ', the least the supplier sells.' : ': nothing.'),
     );
     return {
@@ -219,14 +246,15 @@ function recommendPeriodicReview(input: RecommendInput, x: Explainer): Numbers {
     };
   }
   const cycleDemand = d * reviewDays;
-  x.steps.push(step('Demand per review', `d·R = ${num(d)} × ${reviewDays}`, cycleDemand, 'units'));
+  x.step(() => step('Demand per review', `d·R = ${num(d)} × ${reviewDays}`, cycleDemand, 'units'));
   const protection = protect(input, reviewDays, cycleDemand, x);
   const target = units(protection.levelMilli);
-  x.steps.push(step('Target', `S = ${levelFormula('d·(R + L)', protection)}, ${roundedUp(input)}`, target, 'units'));
+  x.step(() => step('Target', `S = ${levelFormula('d·(R + L)', protection)}, ${roundedUp(input)}`, target, 'units'));
   const orderMilli = roundOrderQuantity(Math.max(1, ceilLevelMilli(cycleDemand, input)), orderRules(input));
-  x.steps.push(step('Typical order', `d·R${roundingText(input)}`, units(orderMilli), 'units'));
-  x.sentences.push(
-    `Every ${reviewDays} days, order up to ${quantity(target)}: the demand of the ${num(reviewDays)}-day review ` +
+  x.step(() => step('Typical order', `d·R${roundingText(input)}`, units(orderMilli), 'units'));
+  x.say(
+    () =>
+      `Every ${reviewDays} days, order up to ${quantity(target)}: the demand of the ${num(reviewDays)}-day review ` +
       `interval and the ${num(input.leadTime.meanDays)}-day lead time plus the safety stock; a typical order is ` +
       `${quantity(units(orderMilli))}.`,
   );
@@ -246,19 +274,19 @@ function recommendKanban(input: RecommendInput, x: Explainer): Numbers {
   let containerMilli: number;
   if (kept !== null) {
     containerMilli = ceilMilli(kept);
-    x.steps.push(step('Container', 'C, kept from the loop', units(containerMilli), 'units'));
+    x.step(() => step('Container', 'C, kept from the loop', units(containerMilli), 'units'));
   } else {
     containerMilli = d > 0 ? sizeOrder(input, x) : smallestOrderMilli(input);
-    x.steps.push(step('Container', 'C = the order quantity (the loop has none)', units(containerMilli), 'units'));
+    x.step(() => step('Container', 'C = the order quantity (the loop has none)', units(containerMilli), 'units'));
   }
   if (containerMilli <= 0) {
-    x.sentences.push('With no demand and nothing to size a container on, there is no loop to recommend.');
+    x.say(() => 'With no demand and nothing to size a container on, there is no loop to recommend.');
     return { ...NOTHING, kind: 'kanban', cards: MIN_KANBAN_CARDS, containerQuantity: null, safetyStock: 0 };
   }
   const container = units(containerMilli);
   if (!(d > 0)) {
-    x.steps.push(step('Cards', `N = the minimum of ${MIN_KANBAN_CARDS}: no demand`, MIN_KANBAN_CARDS, 'cards'));
-    x.sentences.push(`With no demand, keep the smallest loop: ${MIN_KANBAN_CARDS} cards of ${quantity(container)}.`);
+    x.step(() => step('Cards', `N = the minimum of ${MIN_KANBAN_CARDS}: no demand`, MIN_KANBAN_CARDS, 'cards'));
+    x.say(() => `With no demand, keep the smallest loop: ${MIN_KANBAN_CARDS} cards of ${quantity(container)}.`);
     return {
       ...NOTHING,
       kind: 'kanban',
@@ -273,7 +301,7 @@ function recommendKanban(input: RecommendInput, x: Explainer): Numbers {
   const needed = Math.ceil(containersMilli / containerMilli);
   const formulaCards = needed + 1;
   const cards = Math.min(MAX_KANBAN_CARDS, Math.max(MIN_KANBAN_CARDS, formulaCards));
-  x.steps.push(
+  x.step(() =>
     step(
       'Cards',
       `N = ⌈(d·L + SS${protection.bufferUnits > 0 ? ' + buffer' : ''}) / C⌉ + 1 = ⌈${quantity(units(containersMilli))} / ` +
@@ -283,8 +311,9 @@ function recommendKanban(input: RecommendInput, x: Explainer): Numbers {
       'cards',
     ),
   );
-  x.sentences.push(
-    `Run ${cards} kanban cards of ${quantity(container)}: ${quantity(units(containersMilli))} covers the lead time and ` +
+  x.say(
+    () =>
+      `Run ${cards} kanban cards of ${quantity(container)}: ${quantity(units(containersMilli))} covers the lead time and ` +
       `the safety stock, that is ${needed} container${needed === 1 ? '' : 's'}, plus one being used` +
       (cards > formulaCards ? `, and at least ${MIN_KANBAN_CARDS} cards in any loop` : '') +
       (cards < formulaCards
@@ -327,7 +356,7 @@ function protect(
     orderQuantity,
   });
   const span = periodic ? '(R + L)' : 'L';
-  x.steps.push(
+  x.step(() =>
     step(
       periodic ? 'Demand over review and lead time' : 'Demand over the lead time',
       `d·${span} = ${num(d)} × ${num(exposureDays)}`,
@@ -335,7 +364,7 @@ function protect(
       'units',
     ),
   );
-  x.steps.push(
+  x.step(() =>
     step(
       periodic ? 'Its standard deviation' : 'Lead-time demand standard deviation',
       `σ = √(${span}·σd² + d²·σL²) = √(${num(exposureDays)} × ${num(sd)}² + ${num(d)}² × ${num(sL)}²)`,
@@ -346,9 +375,9 @@ function protect(
   const sigma = safety.leadTimeDemandSd;
   const alpha = input.serviceLevel;
   if (sigma === 0) {
-    x.steps.push(step('Safety stock', 'SS = 0: σ = 0, demand over the lead time is certain', 0, 'units'));
+    x.step(() => step('Safety stock', 'SS = 0: σ = 0, demand over the lead time is certain', 0, 'units'));
   } else {
-    x.steps.push(
+    x.step(() =>
       step(
         'Safety factor',
         input.serviceType === 'cycle'
@@ -358,7 +387,7 @@ function protect(
         '',
       ),
     );
-    x.steps.push(
+    x.step(() =>
       step(
         'Safety stock',
         `SS = max(0, k·σ) = max(0, ${num(safety.safetyFactor)} × ${num(sigma)})`,
@@ -370,7 +399,7 @@ function protect(
   const bufferDays = input.strategy.bufferDays;
   const bufferUnits = bufferDays * d;
   if (bufferUnits > 0) {
-    x.steps.push(step('Buffer', `bufferDays × d = ${num(bufferDays)} × ${num(d)}`, bufferUnits, 'units'));
+    x.step(() => step('Buffer', `bufferDays × d = ${num(bufferDays)} × ${num(d)}`, bufferUnits, 'units'));
   }
   const levelMilli = ceilLevelMilli(safety.leadTimeDemandMean + safety.safetyStock + bufferUnits, input);
 
@@ -379,24 +408,23 @@ function protect(
   const window = periodic
     ? `Between two reviews ${say(reviewDays)} days apart and a lead time of ${say(L)} days${spread} (${source})`
     : `The supplier takes ${say(L)} days${spread} (${source})`;
-  x.sentences.push(`${window}, so about ${say(safety.leadTimeDemandMean)} sell meanwhile, give or take ${say(sigma)}.`);
+  x.say(() => `${window}, so about ${say(safety.leadTimeDemandMean)} sell meanwhile, give or take ${say(sigma)}.`);
   const target =
     input.serviceType === 'cycle'
       ? `To run out in no more than ${percent(1 - alpha)} of replenishment cycles (${percent(alpha)} cycle service)`
       : `To serve ${percent(alpha)} of demand straight from the shelf (fill rate)`;
-  if (sigma === 0) x.sentences.push('Demand over that time is certain, so no safety stock is needed.');
-  else if (safety.safetyStock > 0) x.sentences.push(`${target}, keep ${say(safety.safetyStock)} as safety stock.`);
-  else if (input.serviceType === 'cycle') x.sentences.push(`A ${percent(alpha)} cycle service needs no safety stock.`);
+  if (sigma === 0) x.say(() => 'Demand over that time is certain, so no safety stock is needed.');
+  else if (safety.safetyStock > 0) x.say(() => `${target}, keep ${say(safety.safetyStock)} as safety stock.`);
+  else if (input.serviceType === 'cycle') x.say(() => `A ${percent(alpha)} cycle service needs no safety stock.`);
   else {
-    x.sentences.push(
-      `Orders of ${say(orderQuantity!)} already serve ${percent(alpha)} of demand from the shelf, so no safety stock ` +
+    x.say(
+      () =>
+        `Orders of ${say(orderQuantity!)} already serve ${percent(alpha)} of demand from the shelf, so no safety stock ` +
         'is needed.',
     );
   }
   if (bufferUnits > 0) {
-    x.sentences.push(
-      `Buffered: ${say(bufferDays)} more days of demand (${say(bufferUnits)}) on top${reasonsText(input)}.`,
-    );
+    x.say(() => `Buffered: ${say(bufferDays)} more days of demand (${say(bufferUnits)}) on top${reasonsText(input)}.`);
   }
   return { safety, bufferUnits, levelMilli };
 }
@@ -407,10 +435,10 @@ function sizeOrder(input: RecommendInput, x: Explainer): number {
   const eoq = planEoq(input);
   let quantityUnits: number;
   if (eoq.ok) {
-    x.steps.push(
+    x.step(() =>
       step('Annual demand', `D = ${DAYS_PER_YEAR} × d = ${DAYS_PER_YEAR} × ${num(d)}`, eoq.annualDemand, 'units/year'),
     );
-    x.steps.push(
+    x.step(() =>
       step(
         'Holding cost',
         `h = holding rate × unit cost = ${num(input.holdingRatePerYear)} × ${num(input.unitCost!)}`,
@@ -419,7 +447,7 @@ function sizeOrder(input: RecommendInput, x: Explainer): number {
       ),
     );
     quantityUnits = eoq.quantity;
-    x.steps.push(
+    x.step(() =>
       step(
         'Economic order quantity',
         `Q* = √(2·K·D/h) = √(2 × ${num(input.orderingCost)} × ${num(eoq.annualDemand)} / ${num(eoq.holdingCost)})`,
@@ -429,13 +457,13 @@ function sizeOrder(input: RecommendInput, x: Explainer): number {
     );
   } else {
     quantityUnits = input.coverDays * d;
-    x.steps.push(
+    x.step(() =>
       step('Days of cover', `Q = cover days × d = ${num(input.coverDays)} × ${num(d)}`, quantityUnits, 'units'),
     );
   }
   // Some demand always orders something: at least one thousandth (one unit of a counted item).
   const orderMilli = roundOrderQuantity(Math.max(1, ceilLevelMilli(quantityUnits, input)), orderRules(input));
-  x.steps.push(step('Order quantity', `Q${roundingText(input)}`, units(orderMilli), 'units'));
+  x.step(() => step('Order quantity', `Q${roundingText(input)}`, units(orderMilli), 'units'));
   return orderMilli;
 }
 

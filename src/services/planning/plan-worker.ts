@@ -1,9 +1,9 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { forecastDemand } from '../../domain/planning/forecast-demand.js';
-import { recommendPolicy } from '../../domain/planning/recommend.js';
+import { recommendLevels } from '../../domain/planning/recommend.js';
 import type { DemandForecast, Recommendation, RecommendInput } from '../../domain/planning/types.js';
 import { type Database, openDatabase } from '../../store/database.js';
-import type { NewRecommendationRow } from '../../store/planning/plan.repository.js';
+import { type NewRecommendationRow, storedRecommendInput } from '../../store/planning/plan.repository.js';
 import { defaultThreads, MAX_DEFAULT_THREADS, ownBuffer, workerEntry } from '../worker-threads.js';
 import { readDemandHistories } from './demand-history.js';
 
@@ -37,7 +37,7 @@ export type RecommendJob = {
   now: number;
 };
 
-/** A recommendation's numbers (its explanation is in the row, as JSON text). */
+/** A recommendation's numbers (its explanation is made again from the stored input when asked for). */
 export type RecommendationNumbers = Omit<Recommendation, 'explanation'>;
 
 /** The recommendation and its `plan_recommendations` row, ready to store. */
@@ -73,8 +73,8 @@ export function forecastOne(demand: Float64Array, stockOut: Uint8Array, horizonD
 /** Recommends for one pair and builds its row, turning a refused input into an outcome instead of an exception. */
 export function recommendOne(job: RecommendJob): RecommendOutcome {
   try {
-    const { explanation, ...recommendation } = recommendPolicy(job.input);
-    return { ok: true, recommendation, row: recommendationRow(job, recommendation, JSON.stringify(explanation)) };
+    const recommendation = recommendLevels(job.input);
+    return { ok: true, recommendation, row: recommendationRow(job, recommendation) };
   } catch (error) {
     return { ok: false, message: messageOf(error) };
   }
@@ -82,11 +82,7 @@ export function recommendOne(job: RecommendJob): RecommendOutcome {
 
 const toMilli = (units: number | null): number | null => (units === null ? null : Math.round(units * 1000));
 
-function recommendationRow(
-  job: RecommendJob,
-  recommendation: RecommendationNumbers,
-  explanationJson: string,
-): NewRecommendationRow {
+function recommendationRow(job: RecommendJob, recommendation: RecommendationNumbers): NewRecommendationRow {
   const { forecast, strategy, leadTime } = job.input;
   return {
     item_id: job.itemId,
@@ -118,7 +114,7 @@ function recommendationRow(
       job.unitCostMinor === null ? null : Math.round(forecast.meanPerDay * 365 * Number(job.unitCostMinor)),
     risk_flags: JSON.stringify(strategy.riskFlags),
     reasons: JSON.stringify(strategy.reasons),
-    explanation: explanationJson,
+    recommend_input: storedRecommendInput(job.input),
   };
 }
 

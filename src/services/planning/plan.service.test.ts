@@ -10,6 +10,7 @@ import { getPolicy, setPolicy } from '../policy.service.js';
 import { createSupplier } from '../supplier.service.js';
 import { addSupplierItem } from '../supplier-item.service.js';
 import { planCatalogue, REPLAN_INTERVAL_MS, replanPairs, runDueReplan } from './plan.service.js';
+import { getRecommendation } from './recommendation.service.js';
 import { updatePlanningSettings } from './settings.service.js';
 
 const DAY = 86_400_000;
@@ -262,6 +263,35 @@ describeEachDialect('the plan', ({ database }) => {
     expect(threaded.lines).toEqual(inline.lines);
     expect(await snapshot()).toEqual(inlineRows);
     expect(Object.keys(inline.methods).length).toBeGreaterThan(3);
+  });
+
+  it('explains a stored recommendation again from its stored inputs, ending at the stored levels', async () => {
+    await seedPlanningCatalogue(database(), { items: 150, days: 120, now, seed: 12 });
+    await planCatalogue(database(), ctx(), { apply: false, threads: 0 });
+    const rows = await database()
+      .db.selectFrom('plan_recommendations')
+      .innerJoin('items', 'items.id', 'plan_recommendations.item_id')
+      .innerJoin('locations', 'locations.id', 'plan_recommendations.location_id')
+      .select([
+        'items.sku',
+        'locations.code',
+        'plan_recommendations.kind',
+        'plan_recommendations.reorder_point_milli',
+        'plan_recommendations.target_milli',
+        'plan_recommendations.reasons',
+      ])
+      .execute();
+    expect(rows).toHaveLength(150);
+    for (const row of rows) {
+      const detail = await getRecommendation(database(), row.sku, row.code);
+      const valueOf = (name: string) => detail.explanation.steps.find((step) => step.name === name)?.value;
+      if (row.reorder_point_milli !== null && row.kind !== 'manual') {
+        expect(valueOf('Reorder point') ?? 0).toBe(Number(row.reorder_point_milli) / 1000);
+      }
+      if (row.target_milli !== null) expect(valueOf('Target')).toBe(Number(row.target_milli) / 1000);
+      expect(detail.explanation.summary.length).toBeGreaterThan(20);
+      expect(detail.reasons).toEqual(JSON.parse(row.reasons));
+    }
   });
 
   it('the server re-plans what moved: recommendations only, unless auto_apply is on', async () => {

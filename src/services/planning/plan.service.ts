@@ -49,6 +49,7 @@ import { leadTimeStatsBySupplier, leadTimeStatsBySupplierItem } from './lead-tim
 import {
   type ForecastJob,
   lastHistoryDate,
+  type PairForecastOutcome,
   PlanPool,
   planThreads,
   type RecommendationNumbers,
@@ -182,12 +183,23 @@ export async function planCatalogue(
       ...(progress !== undefined && { onProgress: (done: number, total: number) => progress('history', done, total) }),
     });
   }
-  const facts = await readPlanFacts(database, ctx, scope);
-  lap('read');
-
   const threads = planThreads(
     options.threads ?? (scope !== undefined && scope.length < INLINE_BELOW_PAIRS ? 0 : undefined),
   );
+  const pool = new PlanPool(threads);
+  let facts: PlanFacts;
+  let stored: Promise<StoredForecasts> | undefined;
+  try {
+    // On SQLite the workers read and forecast the stored histories while this thread reads everything else.
+    stored = startStoredForecasts(database, pool, scope, progress);
+    stored?.catch(() => {});
+    facts = await readPlanFacts(database, ctx, scope);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  lap('read');
+
   const report: PlanReport = {
     computed_at: new Date(ctx.now).toISOString(),
     pairs: 0,
@@ -202,9 +214,9 @@ export async function planCatalogue(
   };
   const toApply: PlannedChange[] = [];
   const linesByKey = new Map<string, PlanLine>();
-  const pool = new PlanPool(threads);
   try {
-    await forecastPairs(database, facts, pool, scope, progress);
+    if (stored !== undefined) assignStoredForecasts(facts, await stored);
+    else await forecastPairs(database, facts, pool, scope, progress);
     lap('forecast');
     for (const pair of facts.pairs) {
       if (pair.problem !== undefined)
@@ -556,6 +568,63 @@ const NO_HISTORY: DemandForecast = {
   reason: 'no demand history: no movement in the history window',
 };
 
+/** The forecasts the workers made from the stored histories, by pair key (a pair without history is absent). */
+type StoredForecasts = Map<string, PairForecastOutcome>;
+
+/**
+ * On SQLite with worker threads: starts forecasting every stored history (of `scope`) on the workers, each reading its
+ * pairs' histories through its own connection so only ids and forecasts travel; undefined otherwise.
+ */
+function startStoredForecasts(
+  database: Database,
+  pool: PlanPool,
+  scope: PlanPair[] | undefined,
+  progress: PlanProgress | undefined,
+): Promise<StoredForecasts> | undefined {
+  const path = sqliteFile(database);
+  if (pool.threads === 0 || path === undefined) return undefined;
+  return (async () => {
+    const itemIds = scope === undefined ? undefined : [...new Set(scope.map((p) => p.itemId))];
+    const wanted = scope === undefined ? undefined : new Set(scope.map((p) => pairKey(p.itemId, p.locationId)));
+    const targets = (await readTransaction(database, (tx) => listDemandHistoryPairs(tx, itemIds)))
+      .map((row) => ({ itemId: Number(row.item_id), locationId: Number(row.location_id) }))
+      .filter((pair) => wanted === undefined || wanted.has(pairKey(pair.itemId, pair.locationId)));
+    const forecasts: StoredForecasts = new Map();
+    const maxInFlight = Math.max(2, pool.threads * 2);
+    const inFlight: Promise<void>[] = [];
+    let done = 0;
+    for (let start = 0; start < targets.length; start += FORECAST_BATCH) {
+      const batch = targets.slice(start, start + FORECAST_BATCH);
+      inFlight.push(
+        pool.forecastPairs(path, batch).then((outcomes) => {
+          for (let i = 0; i < outcomes.length; i++) {
+            forecasts.set(pairKey(batch[i]!.itemId, batch[i]!.locationId), outcomes[i]!);
+          }
+          done += outcomes.length;
+          progress?.('forecast', done, targets.length);
+        }),
+      );
+      while (inFlight.length >= maxInFlight) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
+    return forecasts;
+  })();
+}
+
+function assignStoredForecasts(facts: PlanFacts, forecasts: StoredForecasts): void {
+  for (const pair of facts.pairs) {
+    const outcome = forecasts.get(pairKey(pair.itemId, pair.locationId));
+    if (outcome === undefined || outcome.dataThrough === null) {
+      pair.forecast = NO_HISTORY;
+      continue;
+    }
+    pair.dataThrough = outcome.dataThrough;
+    if (outcome.ok) pair.forecast = outcome.forecast;
+    else pair.problem = `demand history: ${outcome.message}`;
+  }
+}
+
+/** Reads the histories on this thread and forecasts them on the workers (PostgreSQL) or inline (no threads). */
 async function forecastPairs(
   database: Database,
   facts: PlanFacts,
@@ -567,56 +636,33 @@ async function forecastPairs(
   let done = 0;
   const maxInFlight = Math.max(2, pool.threads * 2);
   const inFlight: Promise<void>[] = [];
-  const path = sqliteFile(database);
-  if (pool.threads > 0 && path !== undefined) {
-    // SQLite: each worker reads its pairs' histories through its own connection; only ids and forecasts travel.
-    for (let start = 0; start < facts.pairs.length; start += FORECAST_BATCH) {
-      const targets = facts.pairs.slice(start, start + FORECAST_BATCH);
-      inFlight.push(
-        pool.forecastPairs(path, targets).then((outcomes) => {
-          for (let i = 0; i < outcomes.length; i++) {
-            const outcome = outcomes[i]!;
-            const pair = targets[i]!;
-            if (outcome.dataThrough === null) continue;
-            pair.dataThrough = outcome.dataThrough;
-            if (outcome.ok) pair.forecast = outcome.forecast;
-            else pair.problem = `demand history: ${outcome.message}`;
-          }
-          done += outcomes.length;
-          progress?.('forecast', done, total);
-        }),
-      );
-      while (inFlight.length >= maxInFlight) await inFlight.shift();
+  for await (const batch of readDemandHistories(database, {
+    ...(scope !== undefined && { pairs: scope }),
+    batchSize: FORECAST_BATCH,
+  })) {
+    const jobs: ForecastJob[] = [];
+    const targets: PairFacts[] = [];
+    for (const history of batch) {
+      const at = facts.index.get(pairKey(history.itemId, history.locationId));
+      if (at === undefined) continue;
+      const pair = facts.pairs[at]!;
+      pair.dataThrough = lastHistoryDate(history.startDate, history.demand.length);
+      jobs.push({ demand: history.demand, stockOut: history.stockOut });
+      targets.push(pair);
     }
-  } else {
-    for await (const batch of readDemandHistories(database, {
-      ...(scope !== undefined && { pairs: scope }),
-      batchSize: FORECAST_BATCH,
-    })) {
-      const jobs: ForecastJob[] = [];
-      const targets: PairFacts[] = [];
-      for (const history of batch) {
-        const at = facts.index.get(pairKey(history.itemId, history.locationId));
-        if (at === undefined) continue;
-        const pair = facts.pairs[at]!;
-        pair.dataThrough = lastHistoryDate(history.startDate, history.demand.length);
-        jobs.push({ demand: history.demand, stockOut: history.stockOut });
-        targets.push(pair);
-      }
-      if (jobs.length === 0) continue;
-      inFlight.push(
-        pool.forecast(jobs).then((outcomes) => {
-          for (let i = 0; i < outcomes.length; i++) {
-            const outcome = outcomes[i]!;
-            if (outcome.ok) targets[i]!.forecast = outcome.forecast;
-            else targets[i]!.problem = `demand history: ${outcome.message}`;
-          }
-          done += outcomes.length;
-          progress?.('forecast', done, total);
-        }),
-      );
-      while (inFlight.length >= maxInFlight) await inFlight.shift();
-    }
+    if (jobs.length === 0) continue;
+    inFlight.push(
+      pool.forecast(jobs).then((outcomes) => {
+        for (let i = 0; i < outcomes.length; i++) {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) targets[i]!.forecast = outcome.forecast;
+          else targets[i]!.problem = `demand history: ${outcome.message}`;
+        }
+        done += outcomes.length;
+        progress?.('forecast', done, total);
+      }),
+    );
+    while (inFlight.length >= maxInFlight) await inFlight.shift();
   }
   await Promise.all(inFlight);
   for (const pair of facts.pairs) {

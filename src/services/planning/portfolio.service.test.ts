@@ -58,7 +58,7 @@ async function recommend(database: Database, pair: string, rec: Rec): Promise<vo
       annual_value_minor: rec.annualValueMinor === undefined ? 0 : rec.annualValueMinor,
       risk_flags: JSON.stringify(rec.flags ?? []),
       reasons: JSON.stringify(rec.reasons ?? [`${rec.strategy}.`]),
-      explanation: '{}',
+      recommend_input: '{}',
     })
     .execute();
 }

@@ -1,5 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { toMoney } from '../../domain/money.js';
+import { recommendPolicy } from '../../domain/planning/recommend.js';
 import type { Explanation, RiskFlag, Strategy } from '../../domain/planning/types.js';
 import { toQuantity } from '../../domain/quantity.js';
 import { STRATEGIES } from '../../domain/strategy/classify-portfolio.js';
@@ -10,6 +11,7 @@ import {
   listRecommendationRows,
   lockPlanPolicies,
   type RecommendationWithPolicyRow,
+  restoreRecommendInput,
   setPolicyPlanning,
 } from '../../store/planning/plan.repository.js';
 import { findPolicyRow } from '../../store/policy.repository.js';
@@ -128,7 +130,8 @@ export async function getRecommendation(
 ): Promise<RecommendationDetail> {
   return readTransaction(database, async (tx) => {
     const { row, currency } = await requireRecommendation(tx, sku, location);
-    return { ...toRecommendationView(row, currency), explanation: JSON.parse(row.explanation) as Explanation };
+    const input = restoreRecommendInput(row.recommend_input, JSON.parse(row.reasons) as string[]);
+    return { ...toRecommendationView(row, currency), explanation: recommendPolicy(input).explanation };
   });
 }
 

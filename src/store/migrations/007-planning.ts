@@ -3,7 +3,7 @@ import type { Dialect } from '../dialect.js';
 import { addIdColumn } from './columns.js';
 
 /**
- * Planning: the demand history cache, recommendations with their explanation, the log of what the planner changed,
+ * Planning: the demand history cache, recommendations with the inputs that explain them, the log of what the planner changed,
  * lead-time baselines for shift detection, settings, and cycle-count tasks.
  *
  * `demand_history` holds one row per item × location: the daily demand of the history window as a packed
@@ -82,7 +82,7 @@ export function planningMigration(dialect: Dialect): Migration {
         .addColumn('annual_value_minor', 'bigint')
         .addColumn('risk_flags', 'text', (c) => c.notNull())
         .addColumn('reasons', 'text', (c) => c.notNull())
-        .addColumn('explanation', 'text', (c) => c.notNull())
+        .addColumn('recommend_input', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('plan_recommendations_pk', ['item_id', 'location_id'])
         .execute();
       await db.schema

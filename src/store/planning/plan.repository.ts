@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Insertable, type Selectable, sql } from 'kysely';
+import type { RecommendInput } from '../../domain/planning/types.js';
 import type { Tx } from '../database.js';
 import type { Dialect } from '../dialect.js';
 import type { PlanChangeTable, PlanningMode, PlanRecommendationTable } from '../schema.js';
@@ -210,7 +211,7 @@ const RECOMMENDATION_COLUMNS = [
   'annual_value_minor',
   'risk_flags',
   'reasons',
-  'explanation',
+  'recommend_input',
 ] as const satisfies readonly (keyof PlanRecommendationTable)[];
 
 /** Rows per INSERT: 29 columns × 500 = 14,500 parameters, under both dialects' limits. */
@@ -602,4 +603,20 @@ export async function maxMovementId(tx: Tx): Promise<number> {
     .select((eb) => eb.fn.max('id').as('id'))
     .executeTakeFirst();
   return Number(head?.id ?? 0);
+}
+
+/** The engine's input as stored with the recommendation, without the strategy's reasons (stored beside it). */
+export function storedRecommendInput(input: RecommendInput): string {
+  return JSON.stringify({ ...input, strategy: { ...input.strategy, key: '', reasons: [] } });
+}
+
+/**
+ * The engine's input back from its stored form and the stored reasons; a demand CV of NaN (no demand) was stored as
+ * null.
+ */
+export function restoreRecommendInput(stored: string, reasons: string[]): RecommendInput {
+  const input = JSON.parse(stored) as RecommendInput;
+  if (input.forecast.cv === null) input.forecast.cv = Number.NaN;
+  input.strategy.reasons = reasons;
+  return input;
 }
