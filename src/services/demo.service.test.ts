@@ -13,7 +13,7 @@ import { getPurchaseOrder, listPurchaseOrders, receivePurchaseOrder } from './pu
 const ctx: ServiceContext = { actor: 'tester', now: Date.UTC(2026, 10, 24, 15, 30) };
 const small = { seed: 5, itemCount: 18, days: 60 };
 /** Large enough for every order status, every policy kind and kanban cards that are not full. */
-const rich = { seed: 6, itemCount: 60, days: 120 };
+const rich = { seed: 6, itemCount: 80, days: 120 };
 
 const OPEN = ['draft', 'sent', 'confirmed', 'partly_received'];
 

@@ -6,10 +6,11 @@ import {
   PURCHASE_ORDER_STATUSES,
   type PurchaseOrderStatus,
 } from '../domain/purchasing/purchase-order.js';
-import { POLICY_KINDS, type PolicyKind, type ReplenishmentPolicy } from '../domain/replenishment/policy.js';
+import { POLICY_KINDS, type PolicyKind } from '../domain/replenishment/policy.js';
 import { clearAllData } from '../store/clear-data.js';
 import { type Database, type Tx, writeTransaction } from '../store/database.js';
 import { balanceKey } from '../store/ledger.repository.js';
+import { policyColumns } from '../store/policy.repository.js';
 import type { ServiceContext } from './context.js';
 import { syncKanbanLoop } from './kanban/kanban.service.js';
 import { ledgerRepository, MAX_BATCH_SIZE, postMovements } from './ledger.service.js';
@@ -513,45 +514,6 @@ async function insertPolicies(
   }));
   for (const chunk of chunks(rows)) await tx.insertInto('policies').values(chunk).execute();
   return rows.map((row) => [row.item_id, row.location_id]);
-}
-
-function policyColumns(policy: ReplenishmentPolicy) {
-  const none = {
-    reorder_point_milli: null as number | null,
-    target_milli: null as number | null,
-    cards: null as number | null,
-    container_quantity_milli: null as number | null,
-    review_days: null as number | null,
-    review_time: null as string | null,
-  };
-  switch (policy.kind) {
-    case 'reorder_point':
-      return {
-        ...none,
-        kind: policy.kind,
-        reorder_point_milli: policy.reorderPointMilli,
-        target_milli: policy.targetMilli,
-      };
-    case 'kanban':
-      return {
-        ...none,
-        kind: policy.kind,
-        cards: policy.cards,
-        container_quantity_milli: policy.containerQuantityMilli,
-      };
-    case 'periodic_review':
-      return {
-        ...none,
-        kind: policy.kind,
-        review_days: policy.reviewDays,
-        review_time: policy.reviewTime,
-        target_milli: policy.targetMilli,
-      };
-    case 'make_to_order':
-      return { ...none, kind: policy.kind };
-    case 'manual':
-      return { ...none, kind: policy.kind, reorder_point_milli: policy.reorderPointMilli ?? null };
-  }
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   findPolicyRow,
   listPolicyRows,
   type PolicyRowWithBalance,
+  policyColumns,
   upsertPolicyRow,
 } from '../store/policy.repository.js';
 import type { PlanningMode } from '../store/schema.js';
@@ -88,7 +89,7 @@ export async function setPolicy(
     await upsertPolicyRow(tx, {
       item_id: item.id,
       location_id: place.id,
-      ...columnsOf(policy),
+      ...policyColumns(policy),
       ...(planning !== undefined && { planning }),
       supplier_id: supplierId,
       created_at: before ? Number(before.created_at) : ctx.now,
@@ -216,35 +217,6 @@ function checkKind(kind: string | undefined): PolicyKind | undefined {
   throw new DomainError('LS_VALIDATION', `kind: must be one of ${POLICY_KINDS.join(', ')}`, [
     { field: 'kind', message: `must be one of ${POLICY_KINDS.join(', ')}`, value: kind },
   ]);
-}
-
-function columnsOf(policy: ReplenishmentPolicy) {
-  const columns = {
-    kind: policy.kind,
-    reorder_point_milli: null as number | null,
-    target_milli: null as number | null,
-    cards: null as number | null,
-    container_quantity_milli: null as number | null,
-    review_days: null as number | null,
-    review_time: null as string | null,
-  };
-  switch (policy.kind) {
-    case 'reorder_point':
-      return { ...columns, reorder_point_milli: policy.reorderPointMilli, target_milli: policy.targetMilli };
-    case 'kanban':
-      return { ...columns, cards: policy.cards, container_quantity_milli: policy.containerQuantityMilli };
-    case 'periodic_review':
-      return {
-        ...columns,
-        review_days: policy.reviewDays,
-        review_time: policy.reviewTime,
-        target_milli: policy.targetMilli,
-      };
-    case 'make_to_order':
-      return columns;
-    case 'manual':
-      return { ...columns, reorder_point_milli: policy.reorderPointMilli ?? null };
-  }
 }
 
 const num = (value: number | string | null): number => Number(value ?? 0);

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import type { ReplenishmentPolicy } from '../domain/replenishment/policy.js';
 import type { Tx } from './database.js';
 import type { PolicyTable } from './schema.js';
 
@@ -79,4 +80,34 @@ export async function upsertPolicyRow(tx: Tx, row: NewPolicyRow): Promise<void> 
 
 export async function deletePolicyRow(tx: Tx, itemId: number, locationId: number): Promise<void> {
   await tx.deleteFrom('policies').where('item_id', '=', itemId).where('location_id', '=', locationId).execute();
+}
+
+/** A policy's kind and level columns as stored in `policies` (the ones its kind does not use null). */
+export function policyColumns(policy: ReplenishmentPolicy) {
+  const columns = {
+    kind: policy.kind,
+    reorder_point_milli: null as number | null,
+    target_milli: null as number | null,
+    cards: null as number | null,
+    container_quantity_milli: null as number | null,
+    review_days: null as number | null,
+    review_time: null as string | null,
+  };
+  switch (policy.kind) {
+    case 'reorder_point':
+      return { ...columns, reorder_point_milli: policy.reorderPointMilli, target_milli: policy.targetMilli };
+    case 'kanban':
+      return { ...columns, cards: policy.cards, container_quantity_milli: policy.containerQuantityMilli };
+    case 'periodic_review':
+      return {
+        ...columns,
+        review_days: policy.reviewDays,
+        review_time: policy.reviewTime,
+        target_milli: policy.targetMilli,
+      };
+    case 'make_to_order':
+      return columns;
+    case 'manual':
+      return { ...columns, reorder_point_milli: policy.reorderPointMilli ?? null };
+  }
 }

@@ -68,7 +68,9 @@ describe('leanstock plan', () => {
     const explained = await cli('plan', 'explain', 'STEADY', 'BER');
     expect(explained.stdout).toContain('STEADY at BER: reorder_point s 140 S 910');
     expect(explained.stdout).toContain('In force: reorder_point s 10 S 100 (auto); the recommendation is changed.');
-    expect(explained.stdout).toMatch(/Reorder point\s+s = d·L \+ SS = 140 \+ 0, rounded up to whole units\s+140\s+units/);
+    expect(explained.stdout).toMatch(
+      /Reorder point\s+s = d·L \+ SS = 140 \+ 0, rounded up to whole units\s+140\s+units/,
+    );
 
     const applied = JSON.parse((await cli('plan', '--apply', '--json', '--note', 'first plan')).stdout);
     expect(applied).toMatchObject({ applied: 1, triggered: 1, counts: { changed: 1 } });

@@ -284,11 +284,11 @@ describeEachDialect('the plan', ({ database }) => {
     expect(rows).toHaveLength(150);
     for (const row of rows) {
       const detail = await getRecommendation(database(), row.sku, row.code);
-      const valueOf = (name: string) => detail.explanation.steps.find((step) => step.name === name)?.value;
+      const stepValue = (name: string) => detail.explanation.steps.find((step) => step.name === name)?.value;
       if (row.reorder_point_milli !== null && row.kind !== 'manual') {
-        expect(valueOf('Reorder point') ?? 0).toBe(Number(row.reorder_point_milli) / 1000);
+        expect(stepValue('Reorder point') ?? 0).toBe(Number(row.reorder_point_milli) / 1000);
       }
-      if (row.target_milli !== null) expect(valueOf('Target')).toBe(Number(row.target_milli) / 1000);
+      if (row.target_milli !== null) expect(stepValue('Target')).toBe(Number(row.target_milli) / 1000);
       expect(detail.explanation.summary.length).toBeGreaterThan(20);
       expect(detail.reasons).toEqual(JSON.parse(row.reasons));
     }

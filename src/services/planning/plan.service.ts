@@ -38,6 +38,7 @@ import {
   upsertPlannedPolicies,
   upsertRecommendations,
 } from '../../store/planning/plan.repository.js';
+import { policyColumns } from '../../store/policy.repository.js';
 import type { ServiceContext } from '../context.js';
 import { requireItemRow } from '../item.service.js';
 import { syncKanbanLoop } from '../kanban/kanban.service.js';
@@ -1122,35 +1123,6 @@ function samePolicyRow(a: PlanPolicyRow | null, b: PlanPolicyRow | null): boolea
     sameLevels(levelsOfPolicy(a), levelsOfPolicy(b)) &&
     (a.supplier_id === null ? null : Number(a.supplier_id)) === (b.supplier_id === null ? null : Number(b.supplier_id))
   );
-}
-
-function policyColumns(policy: ReplenishmentPolicy) {
-  const columns = {
-    kind: policy.kind as string,
-    reorder_point_milli: null as number | null,
-    target_milli: null as number | null,
-    cards: null as number | null,
-    container_quantity_milli: null as number | null,
-    review_days: null as number | null,
-    review_time: null as string | null,
-  };
-  switch (policy.kind) {
-    case 'reorder_point':
-      return { ...columns, reorder_point_milli: policy.reorderPointMilli, target_milli: policy.targetMilli };
-    case 'kanban':
-      return { ...columns, cards: policy.cards, container_quantity_milli: policy.containerQuantityMilli };
-    case 'periodic_review':
-      return {
-        ...columns,
-        review_days: policy.reviewDays,
-        review_time: policy.reviewTime,
-        target_milli: policy.targetMilli,
-      };
-    case 'make_to_order':
-      return columns;
-    case 'manual':
-      return { ...columns, reorder_point_milli: policy.reorderPointMilli ?? null };
-  }
 }
 
 /** A stored policy row in the contract's JSON shape (as the audit log and plan_changes record it). */

@@ -79,26 +79,27 @@ export async function listPlanLocations(tx: Tx): Promise<Array<{ id: number; cod
   return tx.selectFrom('locations').select(['id', 'code']).where('active', '=', 1).execute();
 }
 
+/** The columns of a policy the plan reads (`PlanPolicyRow`). */
+const PLAN_POLICY_COLUMNS = [
+  'item_id',
+  'location_id',
+  'kind',
+  'reorder_point_milli',
+  'target_milli',
+  'cards',
+  'container_quantity_milli',
+  'review_days',
+  'review_time',
+  'supplier_id',
+  'planning',
+  'next_review_at',
+  'created_at',
+] as const;
+
 /** The policies of all items (or of `itemIds`). */
 export async function listPlanPolicies(tx: Tx, itemIds?: readonly number[]): Promise<PlanPolicyRow[]> {
   return perIdChunk(itemIds, async (ids) => {
-    let select = tx
-      .selectFrom('policies')
-      .select([
-        'item_id',
-        'location_id',
-        'kind',
-        'reorder_point_milli',
-        'target_milli',
-        'cards',
-        'container_quantity_milli',
-        'review_days',
-        'review_time',
-        'supplier_id',
-        'planning',
-        'next_review_at',
-        'created_at',
-      ]);
+    let select = tx.selectFrom('policies').select(PLAN_POLICY_COLUMNS);
     if (ids !== undefined) select = select.where('item_id', 'in', ids);
     return select.execute();
   });
@@ -404,24 +405,7 @@ export async function lockPlanPolicies(
     const chunk = pairs.slice(start, start + IDS_PER_QUERY);
     const itemIds = [...new Set(chunk.map((p) => p.itemId))];
     const wanted = new Set(chunk.map((p) => `${p.itemId}:${p.locationId}`));
-    let select = tx
-      .selectFrom('policies')
-      .select([
-        'item_id',
-        'location_id',
-        'kind',
-        'reorder_point_milli',
-        'target_milli',
-        'cards',
-        'container_quantity_milli',
-        'review_days',
-        'review_time',
-        'supplier_id',
-        'planning',
-        'next_review_at',
-        'created_at',
-      ])
-      .where('item_id', 'in', itemIds);
+    let select = tx.selectFrom('policies').select(PLAN_POLICY_COLUMNS).where('item_id', 'in', itemIds);
     if (dialect === 'postgres') select = select.forUpdate();
     for (const row of await select.execute()) {
       if (wanted.has(`${row.item_id}:${row.location_id}`)) out.push(row);
