@@ -12,6 +12,7 @@ import { type ErrorBody, statusOf } from './http-errors.js';
 import { registerRoutes } from './routes/index.js';
 import { kanbanPageRoutes } from './routes/kanban-page.js';
 import { sharedSchemas } from './schemas/index.js';
+import { registerWebApp } from './web-app.js';
 
 export type AppOptions = {
   database: Database;
@@ -124,7 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.log.error(error);
     return reply.status(500).send(errorBody('LS_INTERNAL', 'Internal error; this is a bug, please report it'));
   });
-  app.setNotFoundHandler((request, reply) =>
+  await registerWebApp(app, (request, reply) =>
     reply.status(404).send(errorBody('LS_NOT_FOUND', `No route ${request.method} ${request.url}`)),
   );
 
