@@ -14,7 +14,11 @@ export const SCREENSHOTS = join(process.cwd(), 'e2e', 'screenshots');
 /** Builds the web app into dist/web unless a build is there (CI builds it in `npm ci`'s prepare). */
 export async function ensureWebBuilt(): Promise<void> {
   if (existsSync(join(webAppRoot(), 'index.html'))) return;
-  await build({ configFile: join(process.cwd(), 'web', 'vite.config.ts'), logLevel: 'warn' });
+  await build({
+    configFile: join(process.cwd(), 'web', 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: webAppRoot(), emptyOutDir: true },
+  });
 }
 
 export type WebFixture = {

@@ -5,10 +5,12 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * The built web app's folder: `dist/web` of the project, found from this file whether it runs from `src/` (tests,
- * tsx) or from `dist/src/` (bin/leanstock).
+ * The built web app's folder: LEANSTOCK_WEB_DIST if set, else `dist/web` of the project, found from this file whether
+ * it runs from `src/` (tests, tsx) or from `dist/src/` (bin/leanstock).
  */
 export function webAppRoot(): string {
+  const override = process.env['LEANSTOCK_WEB_DIST'];
+  if (override) return override;
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
