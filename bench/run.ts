@@ -7,7 +7,8 @@
  * BENCH_TRIGGER=latency or ingest for half of a trigger part; plan-sqlite times the catalogue plan over
  * BENCH_PLAN_ITEMS (default 100,000) items × 730 days; simulation times runMonteCarlo over BENCH_SIM_ITEMS
  * (default 10,000) items × 730 days × 10 runs and compares peak memory at 10 and 100 runs
- * (BENCH_SIM_MEMORY_RUNS); LEANSTOCK_BENCH_PG_URL (else
+ * (BENCH_SIM_MEMORY_RUNS); web times a usable dashboard on the demo in Chromium and sizes the initial JavaScript;
+ * LEANSTOCK_BENCH_PG_URL (else
  * LEANSTOCK_TEST_PG_URL, else the local test database) for PostgreSQL.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ import {
   type TriggerIngestResult,
   type TriggerLatencyResult,
 } from './trigger.bench.js';
+import { benchWeb, printWeb, type WebBenchResult } from './web.bench.js';
 
 const PARTS = [
   'ingest-sqlite',
@@ -43,6 +45,7 @@ const PARTS = [
   'trigger-postgres',
   'plan-sqlite',
   'simulation',
+  'web',
 ] as const;
 type Part = (typeof PARTS)[number];
 
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     trigger: TriggerReport[];
     plan: PlanBenchResult | null;
     simulation: SimulationBenchResult | null;
+    web: WebBenchResult | null;
     finished_at?: string;
     load_average_at_end?: number[];
   } = {
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
     trigger: [],
     plan: null,
     simulation: null,
+    web: null,
   };
 
   const env = report.environment;
@@ -173,6 +178,18 @@ async function main(): Promise<void> {
     report.simulation = await benchSimulation({ items: simulationItems, memoryRuns: memoryRunsFromEnv() });
     printSimulation(report.simulation);
     const file = writeSimulationResult(root, report.simulation, started, report.environment);
+    console.log(`  written to ${relative(process.cwd(), file)}`);
+  }
+
+  if (only.includes('web')) {
+    console.log('\nWeb app: the demo (300 items, 730 days), time to a usable dashboard in Chromium, cold page loads …');
+    report.web = await benchWeb();
+    printWeb(report.web);
+    const file = join(dir, 'web.json');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ started_at: report.started_at, environment: report.environment, finished_at: new Date().toISOString(), web: report.web }, null, 2)}\n`,
+    );
     console.log(`  written to ${relative(process.cwd(), file)}`);
   }
 
