@@ -86,6 +86,8 @@ export type MovementQuery = {
   to?: string;
   cursor?: string;
   limit?: number;
+  /** `desc` pages newest first (a cursor then continues to older movements). */
+  order?: 'asc' | 'desc';
 };
 
 /** The ledger in the order it was recorded, oldest first; filter by item, location, type and time. */
@@ -103,9 +105,10 @@ export async function listMovements(database: Database, query: MovementQuery): P
     if (query.type !== undefined) select = select.where('m.type', '=', query.type);
     if (from !== undefined) select = select.where('m.occurred_at', '>=', from);
     if (to !== undefined) select = select.where('m.occurred_at', '<=', to);
-    if (after !== undefined) select = select.where('m.id', '>', after);
+    const newestFirst = query.order === 'desc';
+    if (after !== undefined) select = select.where('m.id', newestFirst ? '<' : '>', after);
     const rows = await select
-      .orderBy('m.id')
+      .orderBy('m.id', newestFirst ? 'desc' : 'asc')
       .limit(limit + 1)
       .execute();
     const page = rows.slice(0, limit);

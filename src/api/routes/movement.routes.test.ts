@@ -212,6 +212,21 @@ describeEachDialect('movement and stock routes', ({ database }) => {
     ).json();
     expect(second.data).toHaveLength(2);
     expect(second.next_cursor).toBeNull();
+    const newest = (
+      await app.inject({ method: 'GET', url: '/api/v1/movements?sku=BOLT-M8&order=desc&limit=3' })
+    ).json();
+    const older = (
+      await app.inject({
+        method: 'GET',
+        url: `/api/v1/movements?sku=BOLT-M8&order=desc&limit=3&cursor=${newest.next_cursor}`,
+      })
+    ).json();
+    const ids = [...first.data, ...second.data].map((m: { id: number }) => m.id);
+    expect([...newest.data, ...older.data].map((m: { id: number }) => m.id)).toEqual(ids.reverse());
+    expect(older.next_cursor).toBeNull();
+    const badOrder = await app.inject({ method: 'GET', url: '/api/v1/movements?order=sideways' });
+    expect(badOrder.statusCode).toBe(400);
+    expect(badOrder.json().error.message).toContain('order');
     const bad = await app.inject({ method: 'GET', url: '/api/v1/movements?cursor=garbage' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('cursor');

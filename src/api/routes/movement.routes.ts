@@ -63,7 +63,7 @@ export async function movementRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags,
-        summary: 'List movements, oldest first',
+        summary: 'List movements, oldest first (newest first with order=desc)',
         querystring: MovementQuery,
         response: {
           200: Type.Object({
@@ -84,6 +84,7 @@ export async function movementRoutes(app: FastifyInstance): Promise<void> {
         ...(q.to !== undefined && { to: q.to }),
         ...(q.cursor !== undefined && { cursor: q.cursor }),
         ...(q.limit !== undefined && { limit: q.limit }),
+        ...(q.order !== undefined && { order: q.order }),
       });
     },
   );

@@ -82,6 +82,7 @@ export const MovementQuery = Type.Object({
   type: Type.Optional(Type.Enum([...MOVEMENT_TYPES])),
   from: Type.Optional(Type.String({ maxLength: 40, description: 'occurred at or after (ISO 8601)' })),
   to: Type.Optional(Type.String({ maxLength: 40, description: 'occurred at or before (ISO 8601)' })),
+  order: Type.Optional(Type.Enum(['asc', 'desc'], { description: 'asc (default): oldest first' })),
   ...PageQuery,
 });
 
