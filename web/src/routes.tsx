@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import { Dashboard } from './pages/dashboard';
+import { PurchaseOrderPage } from './pages/purchase-order';
+import { PurchaseOrders } from './pages/purchase-orders';
 
 /** A page of the app: its path pattern (`:name` parameters), and its place in the navigation if it has one. */
 export type Route = { path: string; page: ComponentType<{ params: Record<string, string> }>; nav?: string };
@@ -9,6 +11,8 @@ export const routes: Route[] = [
   { path: '/', page: Dashboard, nav: 'Dashboard' },
   // items pages
   // movements pages
+  { path: '/purchase-orders', page: PurchaseOrders, nav: 'Purchase orders' },
+  { path: '/purchase-orders/:number', page: PurchaseOrderPage },
   // purchasing pages
   // kanban pages
   // suppliers pages

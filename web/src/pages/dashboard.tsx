@@ -1,6 +1,7 @@
 import type { Page } from '../api';
 import { BarChart } from '../chart';
 import { date, money, num, percent } from '../format';
+import { useLiveReload } from '../live';
 import { Link, useTitle } from '../router';
 import { Card, Chip, Empty, ErrorNote, Loading, PageHeader, Stat } from '../ui';
 import { useApi } from '../use-api';
@@ -45,6 +46,7 @@ export function Dashboard() {
   useTitle('Dashboard');
   const metrics = useApi<Metrics>('/metrics');
   const drafts = useApi<Page<Order>>('/purchase-orders?status=draft&limit=50');
+  useLiveReload(['purchase_order.*'], drafts.reload);
   const sent = useApi<Page<Order>>('/purchase-orders?status=sent&limit=200');
   const confirmed = useApi<Page<Order>>('/purchase-orders?status=confirmed&limit=200');
   const stockOuts = useApi<Page<ItemRow>>('/items?status=stock_out&limit=20');
