@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import { Dashboard } from './pages/dashboard';
+import { ItemPage } from './pages/item';
+import { Items } from './pages/items';
 import { PurchaseOrderPage } from './pages/purchase-order';
 import { PurchaseOrders } from './pages/purchase-orders';
 
@@ -9,6 +11,8 @@ export type Route = { path: string; page: ComponentType<{ params: Record<string,
 // Each page group adds its routes here, in navigation order.
 export const routes: Route[] = [
   { path: '/', page: Dashboard, nav: 'Dashboard' },
+  { path: '/items', page: Items, nav: 'Items' },
+  { path: '/items/:sku', page: ItemPage },
   // items pages
   // movements pages
   { path: '/purchase-orders', page: PurchaseOrders, nav: 'Purchase orders' },
