@@ -4,6 +4,9 @@ import { ItemPage } from './pages/item';
 import { Items } from './pages/items';
 import { PurchaseOrderPage } from './pages/purchase-order';
 import { PurchaseOrders } from './pages/purchase-orders';
+import { ReviewPage } from './pages/review';
+import { SimulationPage } from './pages/simulation';
+import { StrategyPage } from './pages/strategy';
 
 /** A page of the app: its path pattern (`:name` parameters), and its place in the navigation if it has one. */
 export type Route = { path: string; page: ComponentType<{ params: Record<string, string> }>; nav?: string };
@@ -20,7 +23,10 @@ export const routes: Route[] = [
   // purchasing pages
   // kanban pages
   // suppliers pages
+  { path: '/strategy', page: StrategyPage, nav: 'Strategy' },
+  { path: '/review', page: ReviewPage, nav: 'Review' },
   // strategy pages
+  { path: '/simulation', page: SimulationPage, nav: 'Simulation' },
   // simulation pages
   // import pages
 ];
