@@ -2,11 +2,15 @@ import type { ComponentType } from 'react';
 import { Dashboard } from './pages/dashboard';
 import { ItemPage } from './pages/item';
 import { Items } from './pages/items';
+import { KanbanLoopPage, KanbanLoops } from './pages/kanban';
+import { KanbanScan } from './pages/kanban-scan';
 import { PurchaseOrderPage } from './pages/purchase-order';
 import { PurchaseOrders } from './pages/purchase-orders';
 import { ReviewPage } from './pages/review';
 import { SimulationPage } from './pages/simulation';
 import { StrategyPage } from './pages/strategy';
+import { SupplierPage } from './pages/supplier';
+import { Suppliers } from './pages/suppliers';
 
 /** A page of the app: its path pattern (`:name` parameters), and its place in the navigation if it has one. */
 export type Route = { path: string; page: ComponentType<{ params: Record<string, string> }>; nav?: string };
@@ -21,7 +25,12 @@ export const routes: Route[] = [
   { path: '/purchase-orders', page: PurchaseOrders, nav: 'Purchase orders' },
   { path: '/purchase-orders/:number', page: PurchaseOrderPage },
   // purchasing pages
+  { path: '/kanban', page: KanbanLoops, nav: 'Kanban' },
+  { path: '/kanban/scan', page: KanbanScan },
+  { path: '/kanban/loops/:id', page: KanbanLoopPage },
   // kanban pages
+  { path: '/suppliers', page: Suppliers, nav: 'Suppliers' },
+  { path: '/suppliers/:code', page: SupplierPage },
   // suppliers pages
   { path: '/strategy', page: StrategyPage, nav: 'Strategy' },
   { path: '/review', page: ReviewPage, nav: 'Review' },
