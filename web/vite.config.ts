@@ -16,5 +16,5 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 600,
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:3000', '/kanban': 'http://127.0.0.1:3000' } },
+  server: { proxy: { '/api': 'http://127.0.0.1:3000', '/kanban/cards': 'http://127.0.0.1:3000' } },
 });
