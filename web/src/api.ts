@@ -27,13 +27,14 @@ const BASE = '/api/v1';
 /** Calls the API: JSON in and out; a non-2xx answer throws ApiError. */
 export async function api<T>(
   path: string,
-  options: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+  options: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {},
 ): Promise<T> {
   const response = await fetch(`${BASE}${path}`, {
     method: options.method ?? 'GET',
     headers: {
       'x-actor': 'web',
       ...(options.body !== undefined && { 'content-type': 'application/json' }),
+      ...options.headers,
     },
     ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
     ...(options.signal && { signal: options.signal }),

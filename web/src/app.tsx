@@ -25,8 +25,11 @@ export function App() {
       main.current?.focus({ preventScroll: true });
     }
   }, [path]);
-  const section = (navPath: string) =>
+  const covers = (navPath: string) =>
     navPath === '/' ? path === '/' : path === navPath || path.startsWith(`${navPath}/`);
+  // The most specific entry is current: /movements/new is "Record movement", not also "Movements".
+  const section = (navPath: string) =>
+    covers(navPath) && !routes.some((r) => r.nav !== undefined && r.path.length > navPath.length && covers(r.path));
   const Page = found?.page;
   return (
     <div className="shell">

@@ -1,9 +1,12 @@
 import type { ComponentType } from 'react';
 import { Dashboard } from './pages/dashboard';
+import { Import } from './pages/import';
 import { ItemPage } from './pages/item';
 import { Items } from './pages/items';
 import { KanbanLoopPage, KanbanLoops } from './pages/kanban';
 import { KanbanScan } from './pages/kanban-scan';
+import { Movements } from './pages/movements';
+import { RecordMovement } from './pages/movements-new';
 import { PurchaseOrderPage } from './pages/purchase-order';
 import { PurchaseOrders } from './pages/purchase-orders';
 import { ReviewPage } from './pages/review';
@@ -21,6 +24,8 @@ export const routes: Route[] = [
   { path: '/items', page: Items, nav: 'Items' },
   { path: '/items/:sku', page: ItemPage },
   // items pages
+  { path: '/movements', page: Movements, nav: 'Movements' },
+  { path: '/movements/new', page: RecordMovement, nav: 'Record movement' },
   // movements pages
   { path: '/purchase-orders', page: PurchaseOrders, nav: 'Purchase orders' },
   { path: '/purchase-orders/:number', page: PurchaseOrderPage },
@@ -37,5 +42,6 @@ export const routes: Route[] = [
   // strategy pages
   { path: '/simulation', page: SimulationPage, nav: 'Simulation' },
   // simulation pages
+  { path: '/import', page: Import, nav: 'Import' },
   // import pages
 ];
