@@ -58,7 +58,7 @@ describe('web app: strategy, review and simulation', () => {
     await expect(page.locator('#strategy-items details.reasons').first().getAttribute('open')).resolves.toBe('');
 
     // A matrix cell lists its items.
-    await page.getByRole('button', { name: /^AX: \d+ items/ }).click();
+    await page.getByRole('button', { name: /^Show the AX items: \d+/ }).click();
     await page.waitForURL(/abc=A&xyz=X/);
     await expect
       .poll(async () => (await page.locator('#strategy-items tbody tr td:nth-child(4)').allInnerTexts()).join(','))

@@ -144,7 +144,7 @@ export function Table<T>({
         })
       : rows;
   return (
-    <div className="table-wrap">
+    <ScrollRegion label={caption ?? 'Table'}>
       <table>
         {caption !== undefined && <caption className="sr-only">{caption}</caption>}
         <thead>
@@ -183,6 +183,19 @@ export function Table<T>({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
+  );
+}
+
+/**
+ * A box that scrolls sideways when a table is wider than the screen. It takes the keyboard focus so that keyboard
+ * users can scroll it too (axe-core: scrollable-region-focusable).
+ */
+export function ScrollRegion({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable to be scrolled by keyboard
+    <section className="table-wrap" aria-label={label} tabIndex={0}>
+      {children}
+    </section>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Page } from '../api';
 import { dateTime, num } from '../format';
 import { Link, useTitle } from '../router';
-import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, Stat, type Tone } from '../ui';
+import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, ScrollRegion, Stat, type Tone } from '../ui';
 import { useApi } from '../use-api';
 import './kanban.css';
 
@@ -279,7 +279,7 @@ function CardTable({
   retired?: boolean;
 }) {
   return (
-    <div className="table-wrap">
+    <ScrollRegion label="Table">
       <table>
         <caption className="sr-only">{retired ? 'Retired cards' : 'Cards'}</caption>
         <thead>
@@ -331,6 +331,6 @@ function CardTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

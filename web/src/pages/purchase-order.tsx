@@ -3,7 +3,7 @@ import { ApiError, api } from '../api';
 import { date, dateTime, money, num } from '../format';
 import { useLiveReload } from '../live';
 import { Link, useTitle } from '../router';
-import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, Stat } from '../ui';
+import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, ScrollRegion, Stat } from '../ui';
 import { useApi } from '../use-api';
 import {
   AWAITING_DELIVERY,
@@ -222,7 +222,7 @@ function ItemCell({ line }: { line: Line }) {
 
 function LinesTable({ order }: { order: Order }) {
   return (
-    <div className="table-wrap">
+    <ScrollRegion label="Table">
       <table className="po-lines">
         <caption className="sr-only">Lines of {order.number}</caption>
         <thead>
@@ -262,7 +262,7 @@ function LinesTable({ order }: { order: Order }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -2,7 +2,20 @@ import { useEffect, useState } from 'react';
 import { api, type Page, query } from '../api';
 import { money, num, percent } from '../format';
 import { Link, navigate, useLocation, useTitle } from '../router';
-import { Card, Chip, type Column, Empty, ErrorNote, Field, Loading, PageHeader, Stat, Table, type Tone } from '../ui';
+import {
+  Card,
+  Chip,
+  type Column,
+  Empty,
+  ErrorNote,
+  Field,
+  Loading,
+  PageHeader,
+  ScrollRegion,
+  Stat,
+  Table,
+  type Tone,
+} from '../ui';
 import { useApi } from '../use-api';
 import './strategy.css';
 
@@ -25,8 +38,8 @@ export const strategyLabel: Record<Strategy, string> = {
 };
 export const strategyColor: Record<Strategy, string> = {
   lean: '#1f4e79',
-  buffered: '#d08a00',
-  make_to_order: '#6b7c8f',
+  buffered: '#8f5b00',
+  make_to_order: '#4f5d6b',
 };
 const strategyTone: Record<Strategy, Tone> = { lean: 'info', buffered: 'warn', make_to_order: 'neutral' };
 
@@ -149,7 +162,7 @@ function PlanNotice({ summary }: { summary: PlanSummary | undefined }) {
 function Matrix({ portfolio, onPick }: { portfolio: Portfolio; onPick: (abc: string, xyz: string) => void }) {
   const cell = (abc: string, xyz: string) => portfolio.matrix.find((c) => c.abc === abc && c.xyz === xyz);
   return (
-    <div className="table-wrap">
+    <ScrollRegion label="Table">
       <table className="matrix">
         <caption className="sr-only">Items by ABC class (rows) and XYZ class (columns), split by strategy</caption>
         <thead>
@@ -179,12 +192,11 @@ function Matrix({ portfolio, onPick }: { portfolio: Portfolio; onPick: (abc: str
                 }
                 return (
                   <td key={xyz} className="matrix-cell">
-                    <button
-                      type="button"
-                      className="matrix-button"
-                      onClick={() => onPick(abc, xyz)}
-                      aria-label={`${abc}${xyz}: ${c.items} items (${c.lean} lean, ${c.buffered} buffered, ${c.make_to_order} make to order); show them`}
-                    >
+                    <button type="button" className="matrix-button" onClick={() => onPick(abc, xyz)}>
+                      <span className="sr-only">
+                        Show the {abc}
+                        {xyz} items:{' '}
+                      </span>
                       <strong>{c.items}</strong>
                       <span className="matrix-split">
                         {STRATEGIES.map((s) =>
@@ -203,7 +215,7 @@ function Matrix({ portfolio, onPick }: { portfolio: Portfolio; onPick: (abc: str
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

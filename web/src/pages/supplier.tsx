@@ -2,7 +2,7 @@ import type { Page } from '../api';
 import { LineChart } from '../chart';
 import { date, money, num, percent } from '../format';
 import { Link, useTitle } from '../router';
-import { Card, Chip, type Column, Empty, ErrorNote, Loading, PageHeader, Stat, Table } from '../ui';
+import { Card, Chip, type Column, Empty, ErrorNote, Loading, PageHeader, ScrollRegion, Stat, Table } from '../ui';
 import { useApi } from '../use-api';
 import { type LeadTime, otifTone, type Supplier } from './suppliers';
 import './suppliers.css';
@@ -367,7 +367,7 @@ export function SupplierPage({ params }: { params: Record<string, string> }) {
                 {card.worst_items.length === 0 ? (
                   <Empty title="No item was late or short." />
                 ) : (
-                  <div className="table-wrap">
+                  <ScrollRegion label="Table">
                     <table>
                       <caption className="sr-only">Items with the most late or short lines</caption>
                       <thead>
@@ -395,7 +395,7 @@ export function SupplierPage({ params }: { params: Record<string, string> }) {
                         ))}
                       </tbody>
                     </table>
-                  </div>
+                  </ScrollRegion>
                 )}
               </Card>
             </div>

@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWeb, type WebFixture } from './support/web.js';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+type Violation = { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> };
+
+/**
+ * Every page of the web app on a small demo, checked by axe-core in Chromium: no serious or critical accessibility
+ * violations (missing labels, contrast, roles, names).
+ */
+describe('web app: accessibility (axe-core)', () => {
+  let web: WebFixture;
+  const pages: string[] = [];
+
+  beforeAll(async () => {
+    web = await startWeb({ demo: { itemCount: 40, days: 90 } });
+    await web.api('POST', '/plan', {});
+    const item = ((await web.api('GET', '/items?limit=1')) as { data: Array<{ sku: string }> }).data[0]!;
+    const order = ((await web.api('GET', '/purchase-orders?limit=1')) as { data: Array<{ number: string }> }).data[0]!;
+    const supplier = ((await web.api('GET', '/suppliers?limit=1')) as { data: Array<{ code: string }> }).data[0]!;
+    pages.push(
+      '/',
+      '/items',
+      `/items/${encodeURIComponent(item.sku)}`,
+      '/movements',
+      '/movements/new',
+      '/purchase-orders',
+      `/purchase-orders/${order.number}`,
+      '/kanban',
+      '/kanban/scan',
+      '/suppliers',
+      `/suppliers/${supplier.code}`,
+      '/strategy',
+      '/review',
+      '/simulation',
+      '/import',
+    );
+  });
+
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('has no serious or critical violations on any page, on a desk and on a phone', async () => {
+    const found: string[] = [];
+    for (const viewport of [
+      { width: 1280, height: 860 },
+      { width: 375, height: 740 },
+    ]) {
+      for (const path of pages) {
+        const { page } = await web.open(path, viewport);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.addScriptTag({ path: AXE });
+        const violations = (await page.evaluate(
+          "axe.run(document.getElementById('root'), { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))",
+        )) as Violation[];
+        for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+          found.push(
+            `${path} @${viewport.width}px: ${v.id} (${v.impact}) ${v.help}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(', ')}`,
+          );
+        }
+        await page.context().close();
+      }
+    }
+    expect(found).toEqual([]);
+  }, 180_000);
+});
