@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { NewItem, NewLocation, NewSupplier } from './pages/create';
 import { Dashboard } from './pages/dashboard';
 import { Import } from './pages/import';
 import { ItemPage } from './pages/item';
@@ -22,6 +23,8 @@ export type Route = { path: string; page: ComponentType<{ params: Record<string,
 export const routes: Route[] = [
   { path: '/', page: Dashboard, nav: 'Dashboard' },
   { path: '/items', page: Items, nav: 'Items' },
+  { path: '/items/new', page: NewItem },
+  { path: '/locations/new', page: NewLocation },
   { path: '/items/:sku', page: ItemPage },
   // items pages
   { path: '/movements', page: Movements, nav: 'Movements' },
@@ -35,6 +38,7 @@ export const routes: Route[] = [
   { path: '/kanban/loops/:id', page: KanbanLoopPage },
   // kanban pages
   { path: '/suppliers', page: Suppliers, nav: 'Suppliers' },
+  { path: '/suppliers/new', page: NewSupplier },
   { path: '/suppliers/:code', page: SupplierPage },
   // suppliers pages
   { path: '/strategy', page: StrategyPage, nav: 'Strategy' },

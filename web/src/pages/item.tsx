@@ -5,6 +5,7 @@ import { Link, navigate, useLocation, useTitle } from '../router';
 import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, Stat, Table, type Tone } from '../ui';
 import { useApi } from '../use-api';
 import { dailyOnHand, forecastBand, type MovementPoint, StockChart } from './item-chart';
+import { ItemSourceForm } from './item-source-form';
 import { type Balance, type Item, itemStatus, type Policy, quantity, STATUS_LABEL, STATUS_TONE } from './items';
 import './items.css';
 
@@ -288,9 +289,7 @@ export function ItemPage({ params }: { params: Record<string, string> }) {
         <ErrorNote error={sources.error} />
         {sources.loading && !sources.data && <Loading what="Loading suppliers" />}
         {sources.data && sources.data.data.length === 0 && (
-          <Empty title="No supplier sells this item yet.">
-            Add a source with POST /api/v1/items/{it.sku}/sources so the trigger knows whom to order from.
-          </Empty>
+          <Empty title="No supplier sells this item yet.">Add one below so the trigger knows whom to order from.</Empty>
         )}
         {sources.data && sources.data.data.length > 0 && (
           <Table
@@ -344,6 +343,14 @@ export function ItemPage({ params }: { params: Record<string, string> }) {
                 render: (s) => quantity(s.pack_size ?? undefined, it.unit),
               },
             ]}
+          />
+        )}
+        {sources.data && (
+          <ItemSourceForm
+            sku={it.sku}
+            unit={it.unit}
+            taken={sources.data.data.map((s) => s.supplier)}
+            onAdded={sources.reload}
           />
         )}
       </Card>

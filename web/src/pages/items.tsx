@@ -259,6 +259,11 @@ export function Items() {
       <PageHeader
         title="Items"
         subtitle="Search the catalogue by SKU or name, filter by stock status or category, open an item for its stock, policy and plan."
+        actions={
+          <Link className="button" href="/items/new">
+            New item
+          </Link>
+        }
       />
       <search className="items-filters" aria-label="Find items">
         <div className="field">

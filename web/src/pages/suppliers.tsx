@@ -131,6 +131,11 @@ export function Suppliers() {
             ? `On time in full (OTIF) and lead times of the lines received ${date(metrics.data.from)} – ${date(metrics.data.to)}`
             : 'On time in full (OTIF) and lead times'
         }
+        actions={
+          <Link className="button" href="/suppliers/new">
+            New supplier
+          </Link>
+        }
       />
       <ErrorNote error={suppliers.error ?? metrics.error ?? leadTimes.error} />
       {suppliers.loading && <Loading what="Loading suppliers" />}
