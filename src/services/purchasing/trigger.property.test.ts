@@ -434,9 +434,11 @@ describeEachDialect('the replenishment trigger over random sequences', ({ databa
           }
         },
       ),
-      { numRuns: dialect === 'postgres' ? 15 : 40 },
+      // A fixed seed: with a random one, 15 sequences on PostgreSQL sometimes missed a path below (CI failed once on
+      // 'drafted on batch'), and a coverage check must not depend on luck.
+      { numRuns: dialect === 'postgres' ? 15 : 40, seed: 20261124 },
     );
-    // The sequences reached every path the invariants are about (each is seen dozens of times a run).
+    // The sequences reached every path the invariants are about.
     for (const what of ['drafted on issue', 'drafted on batch', 'drafted on policy', 'drafted on cancel']) {
       expect(seen.get(what) ?? 0, what).toBeGreaterThan(0);
     }
