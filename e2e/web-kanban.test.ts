@@ -104,7 +104,7 @@ describe('web app: kanban and suppliers', () => {
     await page.keyboard.press('Enter');
     await page.getByText(`${card.number} of ${loop.cards.length}`, { exact: false }).waitFor();
     const button = page.getByRole('button', { name: 'Container empty — order one' });
-    await expect(page.evaluate('document.activeElement?.textContent')).resolves.toBe('Container empty — order one');
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Container empty — order one');
     await page.keyboard.press('Enter');
     const answer = page.getByRole('status').filter({ hasText: 'Ordered' });
     await answer.waitFor();
@@ -125,7 +125,9 @@ describe('web app: kanban and suppliers', () => {
     // Scanning it again orders nothing more.
     await page.getByRole('button', { name: 'Scan the next card' }).click();
     await input.waitFor();
-    await expect(page.evaluate('document.activeElement?.id')).resolves.toBe(await input.getAttribute('id'));
+    const inputId = await input.getAttribute('id');
+    // The page moves the focus after it renders: wait for it rather than read it at once.
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe(inputId);
     await page.keyboard.type(card.id);
     await page.keyboard.press('Enter');
     await button.waitFor();

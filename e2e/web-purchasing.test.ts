@@ -96,7 +96,8 @@ describe('web app: purchase orders', () => {
     await scan.fill('AC-8040');
     await scan.press('Enter');
     const receiveNow = page.getByLabel('Receive BOLT-M8 now (pcs)');
-    await expect(page.evaluate('document.activeElement?.id')).resolves.toBe(await receiveNow.getAttribute('id'));
+    const receiveId = await receiveNow.getAttribute('id');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe(receiveId);
     await page.keyboard.type('500');
     await page.keyboard.press('Enter');
     await page.getByText(/more than the 110 still receivable/).waitFor();
