@@ -5,6 +5,7 @@ import { createLocation } from '../../src/services/location.service.js';
 import { setPolicy } from '../../src/services/policy.service.js';
 import { createSupplier } from '../../src/services/supplier.service.js';
 import type { Database } from '../../src/store/database.js';
+import { storeRecommendation } from './plan-recommendation.js';
 
 /** 11 June 2026, 12:00 UTC (14:00 in Berlin): the metrics period 1–10 June has ended. */
 export const METRICS_NOW = Date.UTC(2026, 5, 11, 12);
@@ -158,44 +159,12 @@ export async function recommendClass(
   abc: 'A' | 'B' | 'C',
   meanPerDay: number | null = null,
 ): Promise<void> {
-  const item = await database.db.selectFrom('items').select('id').where('sku', '=', sku).executeTakeFirstOrThrow();
-  const site = await database.db
-    .selectFrom('locations')
-    .select('id')
-    .where('code', '=', location)
-    .executeTakeFirstOrThrow();
-  await database.db
-    .insertInto('plan_recommendations')
-    .values({
-      item_id: item.id,
-      location_id: site.id,
-      computed_at: METRICS_NOW,
-      data_through: '2026-06-10',
-      kind: 'reorder_point',
-      reorder_point_milli: null,
-      target_milli: null,
-      cards: null,
-      container_quantity_milli: null,
-      review_days: null,
-      safety_stock_milli: null,
-      order_quantity_milli: null,
-      forecast_method: null,
-      demand_class: null,
-      mean_per_day: meanPerDay,
-      sd_per_day: null,
-      lead_time_days: null,
-      lead_time_sd_days: null,
-      lead_time_source: null,
-      service_level: null,
-      service_type: null,
-      abc,
-      xyz: null,
-      strategy: 'lean',
-      buffer_days: null,
-      annual_value_minor: null,
-      risk_flags: '[]',
-      reasons: '[]',
-      recommend_input: '{}',
-    })
-    .execute();
+  await storeRecommendation(database, sku, location, {
+    computed_at: METRICS_NOW,
+    data_through: '2026-06-10',
+    mean_per_day: meanPerDay,
+    abc,
+    xyz: null,
+    buffer_days: null,
+  });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../../../test/support/dialects.js';
 import { seedCatalogue } from '../../../test/support/fixtures.js';
+import { STABLE_STRATEGY_INPUT, storeRecommendation } from '../../../test/support/plan-recommendation.js';
 import { DEFAULT_PLANNING_SETTINGS, type StrategyInput } from '../../domain/planning/types.js';
 import { classifyPortfolio } from '../../domain/strategy/classify-portfolio.js';
 import type { Database } from '../../store/database.js';
@@ -9,17 +10,7 @@ import { buildApp } from '../app.js';
 
 const now = Date.UTC(2026, 5, 1, 12);
 
-const base: Omit<StrategyInput, 'key' | 'annualValue'> = {
-  demandCv: 0.3,
-  demandClass: 'smooth',
-  criticality: 'medium',
-  currentPolicyKind: 'reorder_point',
-  sourceCount: 2,
-  leadTime: { meanDays: 5, sdDays: 0.5, source: 'measured' },
-  supplierOtif: 0.97,
-  overseas: false,
-  seasonalAvailability: false,
-};
+const base = STABLE_STRATEGY_INPUT;
 
 /**
  * Classifies a small portfolio with the real classifier and stores the results as the plan service would, so the
@@ -49,40 +40,20 @@ async function planPortfolio(database: Database): Promise<void> {
       .select('id')
       .where('code', '=', code)
       .executeTakeFirstOrThrow();
-    await database.db
-      .insertInto('plan_recommendations')
-      .values({
-        item_id: item.id,
-        location_id: location.id,
-        computed_at: now,
-        data_through: '2026-05-31',
-        kind: result.strategy === 'make_to_order' ? 'make_to_order' : 'reorder_point',
-        reorder_point_milli: null,
-        target_milli: null,
-        cards: null,
-        container_quantity_milli: null,
-        review_days: null,
-        safety_stock_milli: null,
-        order_quantity_milli: null,
-        forecast_method: null,
-        demand_class: inputs[i]!.demandClass,
-        mean_per_day: null,
-        sd_per_day: null,
-        lead_time_days: inputs[i]!.leadTime?.meanDays ?? null,
-        lead_time_sd_days: null,
-        lead_time_source: null,
-        service_level: null,
-        service_type: null,
-        abc: result.abc,
-        xyz: result.xyz,
-        strategy: result.strategy,
-        buffer_days: result.bufferDays,
-        annual_value_minor: Math.round(inputs[i]!.annualValue * 100),
-        risk_flags: JSON.stringify(result.riskFlags),
-        reasons: JSON.stringify(result.reasons),
-        recommend_input: '{}',
-      })
-      .execute();
+    await storeRecommendation(database, sku, code, {
+      computed_at: now,
+      data_through: '2026-05-31',
+      kind: result.strategy === 'make_to_order' ? 'make_to_order' : 'reorder_point',
+      demand_class: inputs[i]!.demandClass,
+      lead_time_days: inputs[i]!.leadTime?.meanDays ?? null,
+      abc: result.abc,
+      xyz: result.xyz,
+      strategy: result.strategy,
+      buffer_days: result.bufferDays,
+      annual_value_minor: Math.round(inputs[i]!.annualValue * 100),
+      risk_flags: JSON.stringify(result.riskFlags),
+      reasons: JSON.stringify(result.reasons),
+    });
     await database.db
       .insertInto('balances')
       .values({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../../test/support/fixtures.js';
+import { STABLE_STRATEGY_INPUT, storeRecommendation } from '../../../test/support/plan-recommendation.js';
 import { DEFAULT_PLANNING_SETTINGS, type StrategyInput } from '../../domain/planning/types.js';
 import { classifyPortfolio } from '../../domain/strategy/classify-portfolio.js';
 import { openDatabase } from '../../store/database.js';
@@ -11,17 +12,7 @@ import { run } from '../main.js';
 
 const now = Date.UTC(2026, 5, 1, 12);
 
-const stable: Omit<StrategyInput, 'key' | 'annualValue'> = {
-  demandCv: 0.3,
-  demandClass: 'smooth',
-  criticality: 'medium',
-  currentPolicyKind: 'reorder_point',
-  sourceCount: 2,
-  leadTime: { meanDays: 5, sdDays: 0.5, source: 'measured' },
-  supplierOtif: 0.97,
-  overseas: false,
-  seasonalAvailability: false,
-};
+const stable = STABLE_STRATEGY_INPUT;
 
 describe('leanstock strategy', () => {
   let dir: string;
@@ -43,40 +34,18 @@ describe('leanstock strategy', () => {
         .select('id')
         .where('sku', '=', result.key)
         .executeTakeFirstOrThrow();
-      await database.db
-        .insertInto('plan_recommendations')
-        .values({
-          item_id: item.id,
-          location_id: location.id,
-          computed_at: now,
-          data_through: '2026-05-31',
-          kind: 'reorder_point',
-          reorder_point_milli: null,
-          target_milli: null,
-          cards: null,
-          container_quantity_milli: null,
-          review_days: null,
-          safety_stock_milli: null,
-          order_quantity_milli: null,
-          forecast_method: null,
-          demand_class: inputs[i]!.demandClass,
-          mean_per_day: null,
-          sd_per_day: null,
-          lead_time_days: null,
-          lead_time_sd_days: null,
-          lead_time_source: null,
-          service_level: null,
-          service_type: null,
-          abc: result.abc,
-          xyz: result.xyz,
-          strategy: result.strategy,
-          buffer_days: result.bufferDays,
-          annual_value_minor: inputs[i]!.annualValue * 100,
-          risk_flags: JSON.stringify(result.riskFlags),
-          reasons: JSON.stringify(result.reasons),
-          recommend_input: '{}',
-        })
-        .execute();
+      await storeRecommendation(database, result.key, 'WS', {
+        computed_at: now,
+        data_through: '2026-05-31',
+        demand_class: inputs[i]!.demandClass,
+        abc: result.abc,
+        xyz: result.xyz,
+        strategy: result.strategy,
+        buffer_days: result.bufferDays,
+        annual_value_minor: inputs[i]!.annualValue * 100,
+        risk_flags: JSON.stringify(result.riskFlags),
+        reasons: JSON.stringify(result.reasons),
+      });
       await database.db
         .insertInto('balances')
         .values({

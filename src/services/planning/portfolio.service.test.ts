@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../../test/support/dialects.js';
 import { seedCatalogue } from '../../../test/support/fixtures.js';
+import { storeRecommendation } from '../../../test/support/plan-recommendation.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Database } from '../../store/database.js';
 import { getPortfolio, listStrategyItems } from './portfolio.service.js';
@@ -21,46 +22,27 @@ type Rec = {
 /** Writes a recommendation row as the plan service would (only the columns the portfolio reads matter here). */
 async function recommend(database: Database, pair: string, rec: Rec): Promise<void> {
   const [sku, code] = pair.split('@') as [string, string];
-  const item = await database.db.selectFrom('items').select('id').where('sku', '=', sku).executeTakeFirstOrThrow();
-  const location = await database.db
-    .selectFrom('locations')
-    .select('id')
-    .where('code', '=', code)
-    .executeTakeFirstOrThrow();
-  await database.db
-    .insertInto('plan_recommendations')
-    .values({
-      item_id: item.id,
-      location_id: location.id,
-      computed_at: rec.computedAt ?? t0,
-      data_through: '2026-05-31',
-      kind: rec.strategy === 'make_to_order' ? 'make_to_order' : 'reorder_point',
-      reorder_point_milli: null,
-      target_milli: null,
-      cards: null,
-      container_quantity_milli: null,
-      review_days: null,
-      safety_stock_milli: null,
-      order_quantity_milli: null,
-      forecast_method: 'ses',
-      demand_class: 'smooth',
-      mean_per_day: 2.5,
-      sd_per_day: 1,
-      lead_time_days: 12,
-      lead_time_sd_days: 2,
-      lead_time_source: 'measured',
-      service_level: 0.95,
-      service_type: 'cycle',
-      abc: rec.abc === undefined ? 'A' : rec.abc,
-      xyz: rec.xyz === undefined ? 'X' : rec.xyz,
-      strategy: rec.strategy,
-      buffer_days: rec.bufferDays ?? 0,
-      annual_value_minor: rec.annualValueMinor === undefined ? 0 : rec.annualValueMinor,
-      risk_flags: JSON.stringify(rec.flags ?? []),
-      reasons: JSON.stringify(rec.reasons ?? [`${rec.strategy}.`]),
-      recommend_input: '{}',
-    })
-    .execute();
+  await storeRecommendation(database, sku, code, {
+    computed_at: rec.computedAt ?? t0,
+    data_through: '2026-05-31',
+    kind: rec.strategy === 'make_to_order' ? 'make_to_order' : 'reorder_point',
+    forecast_method: 'ses',
+    demand_class: 'smooth',
+    mean_per_day: 2.5,
+    sd_per_day: 1,
+    lead_time_days: 12,
+    lead_time_sd_days: 2,
+    lead_time_source: 'measured',
+    service_level: 0.95,
+    service_type: 'cycle',
+    abc: rec.abc === undefined ? 'A' : rec.abc,
+    xyz: rec.xyz === undefined ? 'X' : rec.xyz,
+    strategy: rec.strategy,
+    buffer_days: rec.bufferDays ?? 0,
+    annual_value_minor: rec.annualValueMinor === undefined ? 0 : rec.annualValueMinor,
+    risk_flags: JSON.stringify(rec.flags ?? []),
+    reasons: JSON.stringify(rec.reasons ?? [`${rec.strategy}.`]),
+  });
 }
 
 async function setStock(database: Database, pair: string, onHandMilli: number, unitCostMinor?: number | null) {
