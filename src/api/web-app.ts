@@ -53,12 +53,12 @@ export async function registerWebApp(
       },
     });
   }
+  // Read once, like the asset routes registered above: a rebuild needs a restart either way.
   const page = built
-    ? () => readFileSync(index, 'utf8')
-    : () =>
-        '<!doctype html><meta charset="utf-8"><title>Leanstock</title><p>The web app is not built: run <code>npm run build</code>. The API is at <a href="/api/docs">/api/docs</a>.</p>';
+    ? readFileSync(index, 'utf8')
+    : '<!doctype html><meta charset="utf-8"><title>Leanstock</title><p>The web app is not built: run <code>npm run build</code>. The API is at <a href="/api/docs">/api/docs</a>.</p>';
   app.setNotFoundHandler((request, reply) => {
     if (!wantsPage(request)) return notFound(request, reply);
-    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page());
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
   });
 }
