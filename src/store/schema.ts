@@ -36,6 +36,15 @@ export type Schema = {
   simulation_jobs: SimulationJobTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeyTable;
+  customers: CustomerTable;
+  boms: BomTable;
+  bom_lines: BomLineTable;
+  customer_orders: CustomerOrderTable;
+  customer_order_lines: CustomerOrderLineTable;
+  production_orders: ProductionOrderTable;
+  production_order_components: ProductionOrderComponentTable;
+  pegs: PegTable;
+  order_supplies: OrderSupplyTable;
 };
 
 export type Flag = 0 | 1;
@@ -137,6 +146,8 @@ export type BalanceTable = {
   on_hand_milli: number;
   allocated_milli: number;
   on_order_milli: number;
+  /** Demand committed here that stock on hand does not cover yet: it waits for pegged supply (migration 010). */
+  backordered_milli: Generated<number>;
   updated_at: number;
 };
 
@@ -481,4 +492,146 @@ export type IdempotencyKeyTable = {
   status_code: number;
   response: string;
   created_at: number;
+};
+
+/** Make-to-order and production (see migration 010). */
+export type CustomerTable = {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  email: string | null;
+  active: Flag;
+  created_at: number;
+  updated_at: number;
+};
+
+export type BomTable = {
+  id: Generated<number>;
+  item_id: number;
+  version: number;
+  /** valid_from ≤ date < valid_to, YYYY-MM-DD; null is open. */
+  valid_from: string | null;
+  valid_to: string | null;
+  lead_time_days: number;
+  note: string | null;
+  created_by: string;
+  created_at: number;
+};
+
+export type BomLineTable = {
+  id: Generated<number>;
+  bom_id: number;
+  position: number;
+  component_item_id: number;
+  quantity_per_milli: number;
+  /** Basis points: 500 = 5 % scrap on top of the quantity per. */
+  scrap_bp: number;
+  unit: string;
+};
+
+export type CustomerOrderStatus = 'draft' | 'confirmed' | 'shipped' | 'cancelled';
+
+export type CustomerOrderTable = {
+  id: Generated<number>;
+  number: string;
+  customer_id: number;
+  status: CustomerOrderStatus;
+  requested_date: string | null;
+  promised_date: string | null;
+  late_risk: Flag;
+  late_risk_note: string | null;
+  note: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  confirmed_at: number | null;
+  shipped_at: number | null;
+  cancelled_at: number | null;
+  cancel_reason: string | null;
+};
+
+export type CustomerOrderLineTable = {
+  id: Generated<number>;
+  customer_order_id: number;
+  line_no: number;
+  item_id: number;
+  location_id: number;
+  quantity_milli: number;
+  requested_date: string;
+  promised_date: string | null;
+  allocated_milli: number;
+  backordered_milli: number;
+  shipped_milli: number;
+};
+
+export type ProductionOrderStatus = 'planned' | 'released' | 'completed' | 'cancelled';
+
+export type ProductionOrderTable = {
+  id: Generated<number>;
+  number: string;
+  item_id: number;
+  location_id: number;
+  bom_id: number;
+  quantity_milli: number;
+  completed_milli: number;
+  scrapped_milli: number;
+  status: ProductionOrderStatus;
+  release_date: string;
+  due_date: string;
+  customer_order_id: number | null;
+  note: string | null;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  released_at: number | null;
+  completed_at: number | null;
+  cancelled_at: number | null;
+};
+
+export type ProductionOrderComponentTable = {
+  id: Generated<number>;
+  production_order_id: number;
+  item_id: number;
+  location_id: number;
+  quantity_per_milli: number;
+  scrap_bp: number;
+  required_milli: number;
+  allocated_milli: number;
+  backordered_milli: number;
+  issued_milli: number;
+};
+
+export type PegDemandKind = 'customer_order_line' | 'production_component';
+export type PegSupplyKind = 'stock' | 'purchase_order_line' | 'production_order';
+export type PegStatus = 'allocated' | 'waiting' | 'consumed' | 'cancelled';
+
+/** Which supply serves which demand, and for which customer order line in the end. */
+export type PegTable = {
+  id: Generated<number>;
+  customer_order_id: number | null;
+  customer_order_line_id: number | null;
+  level: number;
+  item_id: number;
+  location_id: number;
+  demand_kind: PegDemandKind;
+  demand_id: number;
+  supply_kind: PegSupplyKind;
+  supply_id: number | null;
+  quantity_milli: number;
+  need_date: string;
+  supply_date: string;
+  status: PegStatus;
+  created_at: number;
+  updated_at: number;
+};
+
+/** What confirming a customer order created: undone exactly when the order changes or is cancelled. */
+export type OrderSupplyTable = {
+  id: Generated<number>;
+  customer_order_id: number;
+  kind: 'purchase_order_line' | 'production_order';
+  supply_id: number;
+  quantity_milli: number;
+  created_at: number;
+  cancelled_at: number | null;
 };

@@ -9,6 +9,7 @@ import { webhooksMigration } from './006-webhooks.js';
 import { planningMigration } from './007-planning.js';
 import { leadTimeIndexMigration } from './008-lead-time-index.js';
 import { simulationsMigration } from './009-simulations.js';
+import { productionMigration } from './010-production.js';
 
 /** All migrations in order. Names sort; never rename or edit one that has shipped. */
 export function listMigrations(dialect: Dialect): Record<string, Migration> {
@@ -22,6 +23,7 @@ export function listMigrations(dialect: Dialect): Record<string, Migration> {
     '007_planning': planningMigration(dialect),
     '008_lead_time_index': leadTimeIndexMigration(),
     '009_simulations': simulationsMigration(dialect),
+    '010_production': productionMigration(dialect),
   };
 }
 
