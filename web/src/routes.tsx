@@ -1,5 +1,9 @@
 import type { ComponentType } from 'react';
+import { BomPage } from './pages/bom';
 import { NewItem, NewLocation, NewSupplier } from './pages/create';
+import { CustomerOrderPage } from './pages/customer-order';
+import { NewCustomerOrder } from './pages/customer-order-new';
+import { CustomerOrders } from './pages/customer-orders';
 import { Dashboard } from './pages/dashboard';
 import { Import } from './pages/import';
 import { ItemPage } from './pages/item';
@@ -8,6 +12,8 @@ import { KanbanLoopPage, KanbanLoops } from './pages/kanban';
 import { KanbanScan } from './pages/kanban-scan';
 import { Movements } from './pages/movements';
 import { RecordMovement } from './pages/movements-new';
+import { ProductionOrderPage } from './pages/production-order';
+import { ProductionOrders } from './pages/production-orders';
 import { PurchaseOrderPage } from './pages/purchase-order';
 import { PurchaseOrders } from './pages/purchase-orders';
 import { ReviewPage } from './pages/review';
@@ -33,6 +39,13 @@ export const routes: Route[] = [
   { path: '/purchase-orders', page: PurchaseOrders, nav: 'Purchase orders' },
   { path: '/purchase-orders/:number', page: PurchaseOrderPage },
   // purchasing pages
+  { path: '/customer-orders', page: CustomerOrders, nav: 'Customer orders' },
+  { path: '/customer-orders/new', page: NewCustomerOrder },
+  { path: '/customer-orders/:number', page: CustomerOrderPage },
+  { path: '/production-orders', page: ProductionOrders, nav: 'Production' },
+  { path: '/production-orders/:number', page: ProductionOrderPage },
+  { path: '/boms/:sku', page: BomPage },
+  // make-to-order pages
   { path: '/kanban', page: KanbanLoops, nav: 'Kanban' },
   { path: '/kanban/scan', page: KanbanScan },
   { path: '/kanban/loops/:id', page: KanbanLoopPage },

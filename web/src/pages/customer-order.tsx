@@ -1,0 +1,709 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError, api } from '../api';
+import { date, dateTime, num } from '../format';
+import { Link, useLocation, useTitle } from '../router';
+import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, ScrollRegion, Stat } from '../ui';
+import { useApi } from '../use-api';
+import {
+  CustomerOrderChip,
+  daysBetween,
+  itemPath,
+  keyed,
+  type CustomerOrderLine as Line,
+  type CustomerOrder as Order,
+  type OrderSupply,
+  type PegView,
+  quantityOf,
+  supplyPath,
+} from './mto-common';
+import './mto.css';
+
+const KIND_WORDS: Record<string, string> = {
+  purchase_order_line: 'buy',
+  production_order: 'make',
+  stock: 'stock',
+  planned: 'planned',
+};
+
+function orderApiPath(number: string): string {
+  return `/customer-orders/${encodeURIComponent(number)}`;
+}
+
+function unitOf(order: Order, sku: string): string {
+  return order.lines.find((l) => l.sku === sku)?.unit ?? '';
+}
+
+function qty(value: number, unit: string | undefined): string {
+  return unit ? `${num(value)} ${unit}` : num(value);
+}
+
+/** "promised for 14 Mar 2026, 4 days after the requested 10 Mar 2026" */
+function promiseWords(order: Order): string {
+  if (!order.promised_date) return 'no date promised yet';
+  const promised = `promised for ${date(order.promised_date)}`;
+  if (!order.requested_date) return promised;
+  const days = daysBetween(order.requested_date, order.promised_date);
+  if (days > 0)
+    return `${promised}, ${days} ${days === 1 ? 'day' : 'days'} after the requested ${date(order.requested_date)}`;
+  return `${promised}, as requested`;
+}
+
+/** The supplies an action added, changed or cancelled, in words: ["MO-000003 (FRAME) 10 → 15", …]. */
+function supplyChanges(before: OrderSupply[], after: OrderSupply[]): string[] {
+  const key = (s: OrderSupply) => `${s.number}|${s.sku}`;
+  const old = new Map(before.map((s) => [key(s), s]));
+  const words: string[] = [];
+  for (const s of after) {
+    const was = old.get(key(s));
+    old.delete(key(s));
+    const name = `${s.number} (${s.sku})`;
+    if (!was) words.push(`${name} ${num(s.quantity)} added`);
+    else if (s.status === 'cancelled' && was.status !== 'cancelled') words.push(`${name} cancelled`);
+    else if (s.quantity !== was.quantity) words.push(`${name} ${num(was.quantity)} → ${num(s.quantity)}`);
+  }
+  for (const s of old.values()) words.push(`${s.number} (${s.sku}) removed`);
+  return words;
+}
+
+function confirmedWords(order: Order): string {
+  const supplies = (order.supplies ?? []).filter((s) => s.status !== 'cancelled');
+  const made = supplies.filter((s) => s.kind === 'production_order').length;
+  const bought = supplies.length - made;
+  const motion =
+    supplies.length === 0
+      ? 'Stock on hand and open supply cover it: nothing new was ordered.'
+      : `It set in motion ${made} production ${made === 1 ? 'order' : 'orders'} and ${bought} purchase order ${bought === 1 ? 'line' : 'lines'}.`;
+  return `${order.number} is confirmed, ${promiseWords(order)}. ${motion}`;
+}
+
+export function CustomerOrderPage({ params }: { params: Record<string, string> }) {
+  const number = params.number ?? '';
+  useTitle(number);
+  const { search } = useLocation();
+  const order = useApi<Order>(orderApiPath(number));
+  const [notice, setNotice] = useState<string | null>(null);
+  const o = order.data;
+  const done = (message: string) => {
+    setNotice(message);
+    order.reload();
+  };
+  const created = search.get('created');
+  const shown =
+    notice ??
+    (o && created === 'confirmed' && o.status === 'confirmed'
+      ? confirmedWords(o)
+      : o && created === 'draft'
+        ? `${o.number} is saved as a draft: nothing is ordered or promised until it is confirmed.`
+        : null);
+
+  if (order.error instanceof ApiError && order.error.status === 404) {
+    return (
+      <Empty title={`There is no customer order ${number}.`}>
+        Order numbers look like SO-000001. <Link href="/customer-orders">All customer orders</Link>
+      </Empty>
+    );
+  }
+  return (
+    <>
+      <p className="mto-back">
+        <Link href="/customer-orders">← Customer orders</Link>
+      </p>
+      <PageHeader
+        title={o?.number ?? number}
+        subtitle={
+          o ? (
+            <>
+              {o.customer_name ? `${o.customer_name} (${o.customer})` : o.customer} · <CustomerOrderChip order={o} />
+            </>
+          ) : undefined
+        }
+        actions={o && <OrderActions order={o} onDone={done} />}
+      />
+      {shown && (
+        <p className="mto-notice" role="status">
+          {shown}
+        </p>
+      )}
+      <ErrorNote error={order.error} />
+      {order.loading && !o && <Loading what="Loading the order" />}
+      {o && (
+        <>
+          {o.late_risk && (
+            <section className="mto-risk" aria-label="Late risk">
+              <strong>At risk of being late.</strong> {o.late_risk_note ?? 'A supply this order waits for has slipped.'}
+            </section>
+          )}
+          <OrderSummary order={o} />
+          <LinesCard order={o} onDone={done} />
+          <SuppliesCard order={o} />
+          <PeggingCard order={o} />
+        </>
+      )}
+    </>
+  );
+}
+
+function OrderSummary({ order }: { order: Order }) {
+  const late =
+    order.promised_date && order.requested_date ? daysBetween(order.requested_date, order.promised_date) : null;
+  const when = order.cancelled_at
+    ? { label: 'Cancelled', value: date(order.cancelled_at), note: order.cancel_reason ?? undefined }
+    : order.shipped_at
+      ? { label: 'Shipped', value: date(order.shipped_at), note: undefined }
+      : order.confirmed_at
+        ? { label: 'Confirmed', value: date(order.confirmed_at), note: dateTime(order.confirmed_at) }
+        : { label: 'Created', value: date(order.created_at), note: order.created_by && `by ${order.created_by}` };
+  return (
+    <div className="stats mto-summary">
+      <div className={`stat mto-promise ${late !== null && late > 0 ? 'tone-warn' : 'tone-ok'}`}>
+        <div className="stat-label">Promised date</div>
+        <div className="stat-value">{order.promised_date ? date(order.promised_date) : 'not yet'}</div>
+        <div className="stat-note">
+          {order.promised_date === null
+            ? order.status === 'draft'
+              ? 'confirm to get a date'
+              : '–'
+            : late === null
+              ? 'no date was requested'
+              : late > 0
+                ? `${late} ${late === 1 ? 'day' : 'days'} after requested`
+                : 'on or before the requested date'}
+        </div>
+      </div>
+      <Stat label="Requested date" value={date(order.requested_date)} note={order.note ?? undefined} />
+      <Stat
+        label="Lines"
+        value={num(order.lines.length)}
+        note={`${order.lines.filter((l) => l.backordered > 0).length} waiting for supply`}
+      />
+      <Stat label={when.label} value={when.value} note={when.note} />
+    </div>
+  );
+}
+
+/** Confirm (draft), ship what is allocated (confirmed) and cancel with a reason. */
+function OrderActions({ order, onDone }: { order: Order; onDone: (message: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const [cancelling, setCancelling] = useState(false);
+  const [reason, setReason] = useState('');
+  const run = async (action: () => Promise<string>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      onDone(await action());
+      setCancelling(false);
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const path = orderApiPath(order.number);
+  const confirm = () =>
+    run(async () => confirmedWords(await api<Order>(`${path}/confirm`, { method: 'POST', body: {} })));
+  const allocated = order.lines.filter((l) => l.allocated > 0);
+  const ship = () =>
+    run(async () => {
+      const after = await api<Order>(`${path}/ship`, { method: 'POST', body: {} });
+      const shipped = after.lines
+        .map((l) => ({ line: l, now: l.shipped - (order.lines.find((b) => b.line_no === l.line_no)?.shipped ?? 0) }))
+        .filter((x) => x.now > 0)
+        .map(({ line, now }) => `${qty(now, line.unit)} of ${line.sku} from ${line.location}`);
+      const waiting = after.lines.reduce((sum, l) => sum + l.backordered, 0);
+      return `Shipped ${shipped.join(', ') || 'nothing'}: posted as sales. ${
+        after.status === 'shipped'
+          ? `${order.number} is shipped in full.`
+          : `${num(waiting)} still ${waiting === 1 ? 'waits' : 'wait'} for supply.`
+      }`;
+    });
+  const cancel = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const after = await api<Order>(`${path}/cancel`, { method: 'POST', body: { reason: reason.trim() } });
+      const changes = supplyChanges(order.supplies ?? [], after.supplies ?? []);
+      return `${order.number} is cancelled. ${
+        changes.length > 0
+          ? `What it created is undone: ${changes.join('; ')}.`
+          : 'It had created no supply, so nothing else changed.'
+      } Its allocated stock is free again.`;
+    });
+  };
+  const reasonError = error instanceof ApiError ? error.forField('reason') : undefined;
+  const open = order.status === 'draft' || order.status === 'confirmed';
+  return (
+    <div className="mto-actions">
+      {order.status === 'draft' && (
+        <button type="button" onClick={() => void confirm()} disabled={busy}>
+          Confirm order
+        </button>
+      )}
+      {order.status === 'confirmed' && allocated.length > 0 && (
+        <button type="button" onClick={() => void ship()} disabled={busy}>
+          Ship what is allocated
+        </button>
+      )}
+      {open && !cancelling && (
+        <button type="button" className="secondary" onClick={() => setCancelling(true)} disabled={busy}>
+          Cancel order…
+        </button>
+      )}
+      {cancelling && (
+        <form className="mto-cancel" onSubmit={cancel}>
+          <Field label="Why cancel?" error={reasonError} hint="Kept with the order">
+            {(props) => (
+              <input
+                {...props}
+                value={reason}
+                maxLength={500}
+                // biome-ignore lint/a11y/noAutofocus: the form opens on request and the reason is its only field
+                autoFocus
+                onChange={(e) => setReason(e.target.value)}
+              />
+            )}
+          </Field>
+          <div className="mto-buttons">
+            <button type="submit" className="danger" disabled={busy}>
+              Cancel {order.number}
+            </button>
+            <button type="button" className="secondary" onClick={() => setCancelling(false)}>
+              Keep it
+            </button>
+          </div>
+        </form>
+      )}
+      {error && !reasonError && <ErrorNote error={error} />}
+    </div>
+  );
+}
+
+function LinesCard({ order, onDone }: { order: Order; onDone: (message: string) => void }) {
+  const [editing, setEditing] = useState<number | null>(null);
+  const editable = order.status === 'draft' || order.status === 'confirmed';
+  return (
+    <Card title="Lines">
+      <ScrollRegion label={`Lines of ${order.number}`}>
+        <table className="mto-lines-table">
+          <caption className="sr-only">Lines of {order.number}</caption>
+          <thead>
+            <tr>
+              <th>Line</th>
+              <th>Item</th>
+              <th>Location</th>
+              <th className="num">Ordered</th>
+              <th className="num">Allocated</th>
+              <th className="num">Backordered</th>
+              <th className="num">Shipped</th>
+              <th>Requested</th>
+              <th>Promised</th>
+              {editable && <th>Change</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {order.lines.map((line) => (
+              <tr key={line.line_no}>
+                <td>{line.line_no}</td>
+                <td className="mto-wrap">
+                  <Link href={itemPath(line.sku)}>{line.sku}</Link>
+                  {line.item_name && <div className="mto-muted-small">{line.item_name}</div>}
+                </td>
+                <td>{line.location}</td>
+                <td className="num">{qty(line.quantity, line.unit)}</td>
+                <td className="num">{num(line.allocated)}</td>
+                <td className="num">
+                  {line.backordered > 0 ? <Chip tone="warn">{num(line.backordered)}</Chip> : num(line.backordered)}
+                </td>
+                <td className="num">{num(line.shipped)}</td>
+                <td>{date(line.requested_date ?? order.requested_date)}</td>
+                <td>
+                  <strong>{date(line.promised_date)}</strong>
+                </td>
+                {editable && (
+                  <td>
+                    <button
+                      type="button"
+                      className="secondary mto-small-button"
+                      aria-expanded={editing === line.line_no}
+                      onClick={() => setEditing((e) => (e === line.line_no ? null : line.line_no))}
+                    >
+                      Change line {line.line_no}
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollRegion>
+      {editing !== null && editable && (
+        <ChangeLine
+          key={editing}
+          order={order}
+          line={order.lines.find((l) => l.line_no === editing)!}
+          onClose={() => setEditing(null)}
+          onDone={onDone}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** Changes a line's quantity or requested date; a confirmed order is re-exploded and its supplies adjusted. */
+function ChangeLine({
+  order,
+  line,
+  onClose,
+  onDone,
+}: {
+  order: Order;
+  line: Line;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  const [quantity, setQuantity] = useState(String(line.quantity));
+  const [requested, setRequested] = useState(line.requested_date ?? order.requested_date ?? '');
+  const [error, setError] = useState<Error | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const q = quantityOf(quantity);
+      const change: Record<string, unknown> = { line_no: line.line_no };
+      if (q !== line.quantity) change.quantity = q ?? quantity;
+      if (requested !== (line.requested_date ?? order.requested_date ?? '')) change.requested_date = requested;
+      const after = await api<Order>(orderApiPath(order.number), { method: 'PATCH', body: { lines: [change] } });
+      const now = after.lines.find((l) => l.line_no === line.line_no);
+      const parts = [
+        `Line ${line.line_no} (${line.sku}) is now ${qty(now?.quantity ?? line.quantity, line.unit)}, requested ${date(now?.requested_date ?? after.requested_date)}.`,
+      ];
+      if (after.promised_date !== order.promised_date) {
+        parts.push(`The promised date moved from ${date(order.promised_date)} to ${date(after.promised_date)}.`);
+      }
+      if (order.status === 'confirmed') {
+        const changes = supplyChanges(order.supplies ?? [], after.supplies ?? []);
+        parts.push(
+          changes.length > 0
+            ? `Adjusted what this order created: ${changes.join('; ')}.`
+            : 'The supplies it set in motion did not need to change.',
+        );
+      }
+      onDone(parts.join(' '));
+      onClose();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const at = (field: string) =>
+    error instanceof ApiError ? (error.forField(`lines[0].${field}`) ?? error.forField(field)) : undefined;
+  const placed = at('quantity') !== undefined || at('requested_date') !== undefined;
+  return (
+    <form className="mto-change" onSubmit={(event) => void submit(event)} aria-label={`Change line ${line.line_no}`}>
+      <h3>
+        Change line {line.line_no}: {line.sku}
+      </h3>
+      <div className="form-row">
+        <Field label={`Quantity${line.unit ? ` (${line.unit})` : ''}`} error={at('quantity')}>
+          {(props) => (
+            <input {...props} inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Requested date" error={at('requested_date')}>
+          {(props) => <input {...props} type="date" value={requested} onChange={(e) => setRequested(e.target.value)} />}
+        </Field>
+      </div>
+      {order.status === 'confirmed' && (
+        <p className="muted mto-muted-small">
+          The order is confirmed: the change adjusts exactly what was created for it, and may move the promised date.
+        </p>
+      )}
+      {error && !placed && <ErrorNote error={error} />}
+      <div className="mto-buttons">
+        <button type="submit" disabled={busy}>
+          Save line {line.line_no}
+        </button>
+        <button type="button" className="secondary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SupplyLink({ number }: { number: string }) {
+  const href = supplyPath(number);
+  return href ? <Link href={href}>{number}</Link> : <span>{number}</span>;
+}
+
+function SuppliesCard({ order }: { order: Order }) {
+  const supplies = order.supplies ?? [];
+  return (
+    <Card title="What this order set in motion">
+      {supplies.length === 0 ? (
+        <Empty title={order.status === 'draft' ? 'Nothing yet: the order is a draft.' : 'No new supply was needed.'}>
+          {order.status === 'draft'
+            ? 'Confirming it explodes the bills of materials and orders or schedules what stock and open supply do not cover.'
+            : 'Stock on hand and open supply covered every line when it was confirmed.'}
+        </Empty>
+      ) : (
+        <>
+          <SupplyTimeline order={order} supplies={supplies} />
+          <ScrollRegion label="Supplies">
+            <table>
+              <caption className="sr-only">Supplies created for {order.number}</caption>
+              <thead>
+                <tr>
+                  <th>Supply</th>
+                  <th>Kind</th>
+                  <th>Item</th>
+                  <th className="num">Quantity</th>
+                  <th>Release</th>
+                  <th>Due</th>
+                  <th>Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {supplies.map((s) => (
+                  <tr key={`${s.number}|${s.sku}`} className={s.status === 'cancelled' ? 'mto-cancelled' : undefined}>
+                    <td>
+                      <SupplyLink number={s.number} />
+                    </td>
+                    <td>{s.kind === 'production_order' ? 'make' : 'buy'}</td>
+                    <td>
+                      <Link href={itemPath(s.sku)}>{s.sku}</Link>
+                    </td>
+                    <td className="num">{num(s.quantity)}</td>
+                    <td>{date(s.release_date)}</td>
+                    <td>{date(s.due_date)}</td>
+                    <td>{s.status.replaceAll('_', ' ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
+        </>
+      )}
+    </Card>
+  );
+}
+
+const DAY = 86_400_000;
+
+function dayOf(iso: string): number {
+  return Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
+}
+
+function shortDate(ms: number): string {
+  return new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+}
+
+/**
+ * Each supply as a bar from its release date to its due date, with lines at today, the requested and the promised
+ * date: when the last bar ends is when the order can ship.
+ */
+function SupplyTimeline({ order, supplies }: { order: Order; supplies: OrderSupply[] }) {
+  const rows = supplies
+    .filter((s) => s.due_date !== null)
+    .sort((a, b) => (a.release_date ?? a.due_date!).localeCompare(b.release_date ?? b.due_date!));
+  if (rows.length === 0) return null;
+  const today = dayOf(new Date().toISOString());
+  const marks = [
+    { key: 'today', label: 'today', at: today, className: 'mto-mark-today' },
+    ...(order.requested_date
+      ? [{ key: 'requested', label: 'requested', at: dayOf(order.requested_date), className: 'mto-mark-requested' }]
+      : []),
+    ...(order.promised_date
+      ? [{ key: 'promised', label: 'promised', at: dayOf(order.promised_date), className: 'mto-mark-promised' }]
+      : []),
+  ];
+  const all = [
+    ...rows.flatMap((s) => [dayOf(s.release_date ?? s.due_date!), dayOf(s.due_date!)]),
+    ...marks.map((m) => m.at),
+  ];
+  const x0 = Math.min(...all) - DAY;
+  const x1 = Math.max(...all) + DAY;
+  const width = 640;
+  const pad = { left: 8, right: 8, top: 26, bottom: 24 };
+  const rowHeight = 40;
+  const height = pad.top + rows.length * rowHeight + pad.bottom;
+  const sx = (t: number) => pad.left + ((t - x0) / (x1 - x0)) * (width - pad.left - pad.right);
+  const spanDays = Math.round((x1 - x0) / DAY);
+  const step = Math.max(1, Math.ceil(spanDays / 5));
+  const ticks: number[] = [];
+  for (let t = x0 + DAY; t < x1; t += step * DAY) ticks.push(t);
+  const description = `Supplies for ${order.number} from release to due date: ${rows
+    .map((s) => `${s.number} ${s.sku} ${date(s.release_date)} to ${date(s.due_date)}`)
+    .join('; ')}${order.promised_date ? `; promised ${date(order.promised_date)}` : ''}.`;
+  return (
+    <figure className="chart mto-timeline">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={description}>
+        {ticks.map((t) => (
+          <g key={t}>
+            <line x1={sx(t)} x2={sx(t)} y1={pad.top - 4} y2={height - pad.bottom} className="grid" />
+            <text x={sx(t)} y={height - 6} textAnchor="middle" className="axis">
+              {shortDate(t)}
+            </text>
+          </g>
+        ))}
+        {rows.map((s, i) => {
+          const start = sx(dayOf(s.release_date ?? s.due_date!));
+          const end = Math.max(start + 4, sx(dayOf(s.due_date!)));
+          const y = pad.top + i * rowHeight;
+          const cancelled = s.status === 'cancelled';
+          return (
+            <g key={`${s.number}|${s.sku}`} className={cancelled ? 'mto-bar-cancelled' : undefined}>
+              <text
+                x={start < width / 2 ? start : end}
+                y={y + 13}
+                textAnchor={start < width / 2 ? 'start' : 'end'}
+                className="mto-bar-label"
+              >
+                {s.number} · {s.sku} × {num(s.quantity)}
+              </text>
+              <rect
+                x={start}
+                y={y + 18}
+                width={end - start}
+                height={14}
+                rx={3}
+                className={s.kind === 'production_order' ? 'mto-bar-make' : 'mto-bar-buy'}
+              />
+            </g>
+          );
+        })}
+        {marks.map((m) => (
+          <g key={m.key} className={m.className}>
+            <line x1={sx(m.at)} x2={sx(m.at)} y1={pad.top - 8} y2={height - pad.bottom} />
+            <text
+              x={sx(m.at)}
+              y={pad.top - 12}
+              textAnchor={sx(m.at) > width - 60 ? 'end' : sx(m.at) < 60 ? 'start' : 'middle'}
+              className="mto-mark-label"
+            >
+              {m.label}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <figcaption className="legend">
+        <span>
+          <i className="mto-key-make" /> make (production order)
+        </span>
+        <span>
+          <i className="mto-key-buy" /> buy (purchase order line)
+        </span>
+        <span>
+          <i className="mto-key-promised" /> promised date
+        </span>
+        {order.requested_date && (
+          <span>
+            <i className="mto-key-requested" /> requested date
+          </span>
+        )}
+      </figcaption>
+    </figure>
+  );
+}
+
+function pegKey(peg: PegView): string {
+  return `${peg.level}|${peg.sku}|${peg.demand.kind}:${peg.demand.ref}|${peg.supply.kind}:${peg.supply.ref}`;
+}
+
+type PegNode = { peg: PegView; children: PegNode[] };
+
+/**
+ * The pegs as a tree: each order line's pegs, and under a peg served by a production order the pegs of that
+ * order's components. Pegs the tree does not reach are listed after it, indented by their level.
+ */
+function pegTree(pegs: PegView[]): { roots: PegNode[]; rest: PegView[] } {
+  const used = new Set<PegView>();
+  const grow = (peg: PegView, depth: number): PegNode => {
+    used.add(peg);
+    const ref = peg.supply.ref;
+    const children =
+      peg.supply.kind === 'production_order' && ref !== null && depth < 20
+        ? pegs
+            .filter(
+              (p) => !used.has(p) && p.demand.kind !== 'customer_order_line' && String(p.demand.ref) === String(ref),
+            )
+            .map((p) => grow(p, depth + 1))
+        : [];
+    return { peg, children };
+  };
+  const roots = pegs.filter((p) => p.demand.kind === 'customer_order_line').map((p) => grow(p, 0));
+  return { roots, rest: pegs.filter((p) => !used.has(p)) };
+}
+
+function PegLabel({ peg, order }: { peg: PegView; order: Order }) {
+  const ref = peg.supply.ref === null ? null : String(peg.supply.ref);
+  const demand =
+    peg.demand.kind === 'customer_order_line' ? `line ${peg.demand.ref}` : `component of ${String(peg.demand.ref)}`;
+  return (
+    <div className="mto-peg">
+      <span>
+        <strong>{peg.sku}</strong> × {qty(peg.quantity, unitOf(order, peg.sku))}{' '}
+        <span className="muted">for {demand}</span>
+      </span>
+      <span>
+        needed {date(peg.need_date)} ←{' '}
+        {peg.supply.kind === 'stock' ? (
+          <Chip tone="ok">stock</Chip>
+        ) : (
+          <>
+            <Chip tone={peg.supply.kind === 'production_order' ? 'info' : 'neutral'}>
+              {KIND_WORDS[peg.supply.kind] ?? peg.supply.kind}
+            </Chip>{' '}
+            {ref && <SupplyLink number={ref} />}
+          </>
+        )}
+        {peg.supply.date && <> ready {date(peg.supply.date)}</>}{' '}
+        <Chip tone={peg.status === 'waiting' ? 'warn' : peg.status === 'cancelled' ? 'bad' : 'ok'}>{peg.status}</Chip>
+      </span>
+    </div>
+  );
+}
+
+function PegList({ nodes, order }: { nodes: PegNode[]; order: Order }) {
+  return (
+    <ul className="mto-tree">
+      {keyed(nodes, (node) => pegKey(node.peg)).map(({ key, row: node }) => (
+        <li key={key}>
+          <PegLabel peg={node.peg} order={order} />
+          {node.children.length > 0 && <PegList nodes={node.children} order={order} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function PeggingCard({ order }: { order: Order }) {
+  const pegs = order.pegging ?? [];
+  const { roots, rest } = pegTree(pegs);
+  return (
+    <Card title="Pegging: which supply serves which demand">
+      {pegs.length === 0 ? (
+        <Empty title="No pegs.">
+          {order.status === 'draft'
+            ? 'Confirming the order pegs every line, level by level, to stock or to a supply.'
+            : 'Nothing is pegged to this order any more.'}
+        </Empty>
+      ) : (
+        <>
+          <PegList nodes={roots} order={order} />
+          {rest.length > 0 && (
+            <ul className="mto-tree mto-flat">
+              {keyed(rest, pegKey).map(({ key, row: peg }) => (
+                <li key={key} style={{ marginLeft: `${peg.level * 1.25}rem` }}>
+                  <PegLabel peg={peg} order={order} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}

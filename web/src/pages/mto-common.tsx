@@ -1,0 +1,180 @@
+import { Chip, type Tone } from '../ui';
+
+export type CustomerOrderStatus = 'draft' | 'confirmed' | 'shipped' | 'cancelled';
+
+export type CustomerOrderLine = {
+  line_no: number;
+  sku: string;
+  item_name?: string;
+  unit?: string;
+  location: string;
+  quantity: number;
+  requested_date: string | null;
+  promised_date: string | null;
+  allocated: number;
+  backordered: number;
+  shipped: number;
+};
+
+/** What confirming the order created: a purchase order line (PO-…) or a production order (MO-…). */
+export type OrderSupply = {
+  kind: 'purchase_order_line' | 'production_order';
+  number: string;
+  sku: string;
+  location: string;
+  quantity: number;
+  release_date: string | null;
+  due_date: string | null;
+  status: string;
+};
+
+/** One peg: which supply serves which demand, at a level of the bill of materials (0 = the order line). */
+export type PegView = {
+  level: number;
+  sku: string;
+  quantity: number;
+  need_date: string;
+  demand: { kind: string; ref: string | number };
+  supply: { kind: string; ref: string | number | null; date: string | null };
+  status: string;
+};
+
+export type CustomerOrder = {
+  id: number;
+  number: string;
+  customer: string;
+  customer_name?: string;
+  status: CustomerOrderStatus;
+  requested_date: string | null;
+  promised_date: string | null;
+  late_risk: boolean;
+  late_risk_note: string | null;
+  note: string | null;
+  created_by?: string;
+  created_at: string;
+  updated_at?: string;
+  confirmed_at: string | null;
+  shipped_at: string | null;
+  cancelled_at: string | null;
+  cancel_reason: string | null;
+  lines: CustomerOrderLine[];
+  supplies?: OrderSupply[];
+  pegging?: PegView[];
+};
+
+export type ProductionOrderStatus = 'planned' | 'released' | 'completed' | 'cancelled';
+
+export type ProductionComponent = {
+  sku: string;
+  item_name?: string;
+  unit?: string;
+  location: string;
+  quantity_per: number;
+  scrap_factor?: number;
+  required: number;
+  allocated: number;
+  backordered: number;
+  issued: number;
+};
+
+export type ProductionOrder = {
+  id: number;
+  number: string;
+  sku: string;
+  item_name?: string;
+  unit?: string;
+  location: string;
+  quantity: number;
+  completed: number;
+  scrapped: number;
+  status: ProductionOrderStatus;
+  release_date: string | null;
+  due_date: string | null;
+  customer_order: string | null;
+  note: string | null;
+  created_at: string;
+  released_at: string | null;
+  completed_at: string | null;
+  cancelled_at: string | null;
+  components?: ProductionComponent[];
+};
+
+export type Customer = { code: string; name: string; email: string | null; active: boolean };
+
+const CUSTOMER_ORDER_TONES: Record<CustomerOrderStatus, Tone> = {
+  draft: 'info',
+  confirmed: 'neutral',
+  shipped: 'ok',
+  cancelled: 'bad',
+};
+
+const PRODUCTION_TONES: Record<ProductionOrderStatus, Tone> = {
+  planned: 'info',
+  released: 'warn',
+  completed: 'ok',
+  cancelled: 'bad',
+};
+
+function label(status: string): string {
+  return status.charAt(0).toUpperCase() + status.slice(1).replaceAll('_', ' ');
+}
+
+export function CustomerOrderChip({ order }: { order: Pick<CustomerOrder, 'status' | 'late_risk'> }) {
+  return (
+    <>
+      <Chip tone={CUSTOMER_ORDER_TONES[order.status] ?? 'neutral'}>{label(order.status)}</Chip>
+      {order.late_risk && (
+        <>
+          {' '}
+          <Chip tone="bad">late risk</Chip>
+        </>
+      )}
+    </>
+  );
+}
+
+export function ProductionChip({ status }: { status: ProductionOrderStatus }) {
+  return <Chip tone={PRODUCTION_TONES[status] ?? 'neutral'}>{label(status)}</Chip>;
+}
+
+export function customerOrderPath(number: string): string {
+  return `/customer-orders/${encodeURIComponent(number)}`;
+}
+
+export function productionOrderPath(number: string): string {
+  return `/production-orders/${encodeURIComponent(number)}`;
+}
+
+/** The page of a supply's number: PO-… to the purchase order, MO-… to the production order. */
+export function supplyPath(number: string): string | null {
+  if (/^PO-/i.test(number)) return `/purchase-orders/${encodeURIComponent(number)}`;
+  if (/^MO-/i.test(number)) return productionOrderPath(number);
+  return null;
+}
+
+export function itemPath(sku: string): string {
+  return `/items/${encodeURIComponent(sku)}`;
+}
+
+/** Days from `from` to `to` (YYYY-MM-DD), negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** A typed quantity as a number when it is one, else as typed so that the API names the problem at its field. */
+export function quantityOf(text: string): number | string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+/** Rows with a stable key each: `keyOf` of the row, with `#2`, `#3`… on repeats. */
+export function keyed<T>(rows: readonly T[], keyOf: (row: T) => string): Array<{ key: string; row: T }> {
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const base = keyOf(row);
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return { key: count === 1 ? base : `${base}#${count}`, row };
+  });
+}
