@@ -141,7 +141,7 @@ export async function updateCustomer(
   });
 }
 
-/** The customer with this code, or LS_NOT_FOUND naming `field` (`code` in a path, `customer` in a body). */
+/** The customer with this code, or LS_UNKNOWN_CUSTOMER naming `field` (`code` in a path, `customer` in a body). */
 export async function requireCustomerRow(tx: Tx, code: string, field = 'customer'): Promise<CustomerRow> {
   const row = await findCustomerRow(tx, code);
   if (!row) throw unknownCustomer(code, field);
@@ -149,7 +149,7 @@ export async function requireCustomerRow(tx: Tx, code: string, field = 'customer
 }
 
 export function unknownCustomer(code: string, field = 'customer'): DomainError {
-  return new DomainError('LS_NOT_FOUND', `${field}: unknown customer "${code}"`, [
+  return new DomainError('LS_UNKNOWN_CUSTOMER', `${field}: unknown customer "${code}"`, [
     { field, message: 'unknown customer', value: code },
   ]);
 }
