@@ -8,33 +8,45 @@ import { useLocationOptions } from './movements-common';
 import { itemPath, keyed } from './mto-common';
 import './mto.css';
 
-type BomLine = { sku: string; item_name?: string; quantity_per: number; scrap_factor: number; unit: string | null };
+type BomLine = {
+  position: number;
+  sku: string;
+  name: string;
+  unit: string;
+  quantity_per: number;
+  scrap_factor: number;
+};
 
 type Bom = {
+  id: number;
   sku: string;
+  name: string;
+  unit: string;
   version: number;
   valid_from: string | null;
   valid_to: string | null;
   lead_time_days: number;
   note: string | null;
-  created_at?: string;
+  created_by: string;
+  created_at: string;
   lines: BomLine[];
 };
 
 type ExplosionRow = {
   level: number;
   sku: string;
-  item_name?: string;
-  unit?: string;
+  name: string;
+  unit: string;
   quantity_per: number | null;
   scrap_factor: number | null;
   gross_requirement: number;
   available: number | null;
   lead_time_days: number | null;
-  source?: string;
+  source: 'made' | 'bought';
+  bom_version: number | null;
 };
 
-type Explosion = { sku: string; quantity: number; date?: string; location?: string | null; rows: ExplosionRow[] };
+type Explosion = { sku: string; quantity: number; date: string; location: string | null; rows: ExplosionRow[] };
 
 /** A row's key: the SKUs from the root down to it (rows come depth first, parents before their components). */
 function pathOf(rows: ExplosionRow[]): (row: ExplosionRow) => string {
@@ -132,10 +144,10 @@ function BomVersion({ bom, effective }: { bom: Bom; effective: boolean }) {
               <tr key={line.sku}>
                 <td className="mto-wrap">
                   <Link href={`/boms/${encodeURIComponent(line.sku)}`}>{line.sku}</Link>
-                  {line.item_name && <div className="mto-muted-small">{line.item_name}</div>}
+                  <div className="mto-muted-small">{line.name}</div>
                 </td>
                 <td className="num">
-                  {num(line.quantity_per)} {line.unit ?? ''}
+                  {num(line.quantity_per)} {line.unit}
                 </td>
                 <td className="num">{line.scrap_factor > 0 ? `${num(line.scrap_factor * 100, 2)} %` : '–'}</td>
               </tr>
@@ -234,17 +246,23 @@ function ExplosionCard({
                         </span>
                       )}
                       <Link href={itemPath(row.sku)}>{row.sku}</Link>
-                      {row.item_name && <span className="mto-muted-small"> {row.item_name}</span>}
+                      <span className="mto-muted-small"> {row.name}</span>
                     </span>
                   </td>
                   <td className="num">{row.level}</td>
                   <td className="num">{row.quantity_per === null ? '–' : num(row.quantity_per)}</td>
                   <td className="num">{row.scrap_factor ? `${num(row.scrap_factor * 100, 2)} %` : '–'}</td>
                   <td className="num">
-                    <strong>{num(row.gross_requirement)}</strong> {row.unit ?? ''}
+                    <strong>{num(row.gross_requirement)}</strong> {row.unit}
                   </td>
                   <td className="num">{row.available === null ? '–' : num(row.available)}</td>
-                  <td className="num">{row.lead_time_days === null ? '–' : `${row.lead_time_days} d`}</td>
+                  <td className="num">
+                    {row.lead_time_days === null ? (
+                      <Chip tone="bad">no source</Chip>
+                    ) : (
+                      `${row.lead_time_days} d ${row.source === 'made' ? 'make' : 'buy'}`
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -4,7 +4,7 @@ import { Link, navigate, useTitle } from '../router';
 import { Card, ErrorNote, Field, PageHeader } from '../ui';
 import { useApi } from '../use-api';
 import { type LocationOption, useItemOptions, useLocationOptions } from './movements-common';
-import { type Customer, type CustomerOrder, customerOrderPath, quantityOf } from './mto-common';
+import { type Customer, type CustomerOrderOutcome, customerOrderPath, handOverCreated, quantityOf } from './mto-common';
 import './mto.css';
 
 type LineForm = { key: number; sku: string; location: string; quantity: string; requestedDate: string };
@@ -63,10 +63,11 @@ export function NewCustomerOrder() {
     try {
       // A line left on "choose a location" takes the only location there is.
       const filled = lines.map((l) => (l.location === '' ? { ...l, location: defaultLocation } : l));
-      const order = await api<CustomerOrder>('/customer-orders', {
+      const order = await api<CustomerOrderOutcome>('/customer-orders', {
         method: 'POST',
         body: orderBody(customer, requestedDate, note, filled, confirm),
       });
+      handOverCreated(order);
       navigate(`${customerOrderPath(order.number)}?created=${confirm ? 'confirmed' : 'draft'}`);
     } catch (caught) {
       setError(caught as Error);

@@ -6,6 +6,7 @@ import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, ScrollRegion,
 import { useApi } from '../use-api';
 import {
   CustomerOrderChip,
+  type CustomerOrderOutcome,
   daysBetween,
   itemPath,
   keyed,
@@ -15,6 +16,8 @@ import {
   type PegView,
   quantityOf,
   supplyPath,
+  takeCreated,
+  triggeredWords,
 } from './mto-common';
 import './mto.css';
 
@@ -48,32 +51,24 @@ function promiseWords(order: Order): string {
   return `${promised}, as requested`;
 }
 
-/** The supplies an action added, changed or cancelled, in words: ["MO-000003 (FRAME) 10 → 15", …]. */
-function supplyChanges(before: OrderSupply[], after: OrderSupply[]): string[] {
-  const key = (s: OrderSupply) => `${s.number}|${s.sku}`;
-  const old = new Map(before.map((s) => [key(s), s]));
-  const words: string[] = [];
-  for (const s of after) {
-    const was = old.get(key(s));
-    old.delete(key(s));
-    const name = `${s.number} (${s.sku})`;
-    if (!was) words.push(`${name} ${num(s.quantity)} added`);
-    else if (s.status === 'cancelled' && was.status !== 'cancelled') words.push(`${name} cancelled`);
-    else if (s.quantity !== was.quantity) words.push(`${name} ${num(was.quantity)} → ${num(s.quantity)}`);
-  }
-  for (const s of old.values()) words.push(`${s.number} (${s.sku}) removed`);
-  return words;
+function supplyWords(s: OrderSupply): string {
+  return `${s.number} (${s.kind === 'production_order' ? 'make' : 'buy'} ${s.sku} × ${num(s.quantity)}${
+    s.due_date ? `, due ${date(s.due_date)}` : ''
+  })`;
 }
 
-function confirmedWords(order: Order): string {
-  const supplies = (order.supplies ?? []).filter((s) => s.status !== 'cancelled');
-  const made = supplies.filter((s) => s.kind === 'production_order').length;
-  const bought = supplies.length - made;
-  const motion =
-    supplies.length === 0
-      ? 'Stock on hand and open supply cover it: nothing new was ordered.'
-      : `It set in motion ${made} production ${made === 1 ? 'order' : 'orders'} and ${bought} purchase order ${bought === 1 ? 'line' : 'lines'}.`;
-  return `${order.number} is confirmed, ${promiseWords(order)}. ${motion}`;
+/** What a write did for the order, in sentences: created, taken back, left alone, triggered. */
+function outcomeWords(outcome: CustomerOrderOutcome): string[] {
+  const words: string[] = [];
+  if (outcome.created.length > 0) words.push(`Set in motion: ${outcome.created.map(supplyWords).join('; ')}.`);
+  if (outcome.withdrawn.length > 0) words.push(`Taken back: ${outcome.withdrawn.map(supplyWords).join('; ')}.`);
+  return [...words, ...outcome.notes, ...triggeredWords(outcome.triggered)];
+}
+
+function confirmedWords(outcome: CustomerOrderOutcome): string {
+  const nothing =
+    outcome.created.length === 0 ? ['Stock on hand and open supply cover it: nothing new was ordered.'] : [];
+  return [`${outcome.number} is confirmed, ${promiseWords(outcome)}.`, ...nothing, ...outcomeWords(outcome)].join(' ');
 }
 
 export function CustomerOrderPage({ params }: { params: Record<string, string> }) {
@@ -87,14 +82,15 @@ export function CustomerOrderPage({ params }: { params: Record<string, string> }
     setNotice(message);
     order.reload();
   };
-  const created = search.get('created');
+  // The answer of the form that created the order, to say what the creation did.
+  const [created] = useState(() => (search.has('created') ? takeCreated(number) : null));
   const shown =
     notice ??
-    (o && created === 'confirmed' && o.status === 'confirmed'
-      ? confirmedWords(o)
-      : o && created === 'draft'
-        ? `${o.number} is saved as a draft: nothing is ordered or promised until it is confirmed.`
-        : null);
+    (created === null
+      ? null
+      : created.status === 'confirmed'
+        ? confirmedWords(created)
+        : `${created.number} is saved as a draft: nothing is ordered or promised until it is confirmed.`);
 
   if (order.error instanceof ApiError && order.error.status === 404) {
     return (
@@ -201,15 +197,17 @@ function OrderActions({ order, onDone }: { order: Order; onDone: (message: strin
   };
   const path = orderApiPath(order.number);
   const confirm = () =>
-    run(async () => confirmedWords(await api<Order>(`${path}/confirm`, { method: 'POST', body: {} })));
+    run(async () => confirmedWords(await api<CustomerOrderOutcome>(`${path}/confirm`, { method: 'POST', body: {} })));
   const allocated = order.lines.filter((l) => l.allocated > 0);
   const ship = () =>
     run(async () => {
-      const after = await api<Order>(`${path}/ship`, { method: 'POST', body: {} });
-      const shipped = after.lines
-        .map((l) => ({ line: l, now: l.shipped - (order.lines.find((b) => b.line_no === l.line_no)?.shipped ?? 0) }))
-        .filter((x) => x.now > 0)
-        .map(({ line, now }) => `${qty(now, line.unit)} of ${line.sku} from ${line.location}`);
+      const after = await api<Order & { movements: Array<{ sku: string; location: string; quantity: number }> }>(
+        `${path}/ship`,
+        { method: 'POST', body: {} },
+      );
+      const shipped = after.movements.map(
+        (m) => `${qty(m.quantity, unitOf(order, m.sku))} of ${m.sku} from ${m.location}`,
+      );
       const waiting = after.lines.reduce((sum, l) => sum + l.backordered, 0);
       return `Shipped ${shipped.join(', ') || 'nothing'}: posted as sales. ${
         after.status === 'shipped'
@@ -220,13 +218,15 @@ function OrderActions({ order, onDone }: { order: Order; onDone: (message: strin
   const cancel = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const after = await api<Order>(`${path}/cancel`, { method: 'POST', body: { reason: reason.trim() } });
-      const changes = supplyChanges(order.supplies ?? [], after.supplies ?? []);
-      return `${order.number} is cancelled. ${
-        changes.length > 0
-          ? `What it created is undone: ${changes.join('; ')}.`
-          : 'It had created no supply, so nothing else changed.'
-      } Its allocated stock is free again.`;
+      const after = await api<CustomerOrderOutcome>(`${path}/cancel`, {
+        method: 'POST',
+        body: { reason: reason.trim() },
+      });
+      return [
+        `${order.number} is cancelled; what was allocated to it is free again.`,
+        ...(after.withdrawn.length === 0 ? ['It had created no supply, so nothing else changed.'] : []),
+        ...outcomeWords(after),
+      ].join(' ');
     });
   };
   const reasonError = error instanceof ApiError ? error.forField('reason') : undefined;
@@ -314,7 +314,7 @@ function LinesCard({ order, onDone }: { order: Order; onDone: (message: string) 
                   {line.backordered > 0 ? <Chip tone="warn">{num(line.backordered)}</Chip> : num(line.backordered)}
                 </td>
                 <td className="num">{num(line.shipped)}</td>
-                <td>{date(line.requested_date ?? order.requested_date)}</td>
+                <td>{date(line.requested_date)}</td>
                 <td>
                   <strong>{date(line.promised_date)}</strong>
                 </td>
@@ -361,7 +361,7 @@ function ChangeLine({
   onDone: (message: string) => void;
 }) {
   const [quantity, setQuantity] = useState(String(line.quantity));
-  const [requested, setRequested] = useState(line.requested_date ?? order.requested_date ?? '');
+  const [requested, setRequested] = useState(line.requested_date);
   const [error, setError] = useState<Error | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
@@ -372,8 +372,11 @@ function ChangeLine({
       const q = quantityOf(quantity);
       const change: Record<string, unknown> = { line_no: line.line_no };
       if (q !== line.quantity) change.quantity = q ?? quantity;
-      if (requested !== (line.requested_date ?? order.requested_date ?? '')) change.requested_date = requested;
-      const after = await api<Order>(orderApiPath(order.number), { method: 'PATCH', body: { lines: [change] } });
+      if (requested !== line.requested_date) change.requested_date = requested;
+      const after = await api<CustomerOrderOutcome>(orderApiPath(order.number), {
+        method: 'PATCH',
+        body: { lines: [change] },
+      });
       const now = after.lines.find((l) => l.line_no === line.line_no);
       const parts = [
         `Line ${line.line_no} (${line.sku}) is now ${qty(now?.quantity ?? line.quantity, line.unit)}, requested ${date(now?.requested_date ?? after.requested_date)}.`,
@@ -382,12 +385,8 @@ function ChangeLine({
         parts.push(`The promised date moved from ${date(order.promised_date)} to ${date(after.promised_date)}.`);
       }
       if (order.status === 'confirmed') {
-        const changes = supplyChanges(order.supplies ?? [], after.supplies ?? []);
-        parts.push(
-          changes.length > 0
-            ? `Adjusted what this order created: ${changes.join('; ')}.`
-            : 'The supplies it set in motion did not need to change.',
-        );
+        const words = outcomeWords(after);
+        parts.push(...(words.length > 0 ? words : ['The supplies it set in motion did not need to change.']));
       }
       onDone(parts.join(' '));
       onClose();
@@ -467,7 +466,7 @@ function SuppliesCard({ order }: { order: Order }) {
               </thead>
               <tbody>
                 {supplies.map((s) => (
-                  <tr key={`${s.number}|${s.sku}`} className={s.status === 'cancelled' ? 'mto-cancelled' : undefined}>
+                  <tr key={`${s.number}|${s.sku}`} className={s.cancelled ? 'mto-cancelled' : undefined}>
                     <td>
                       <SupplyLink number={s.number} />
                     </td>
@@ -478,7 +477,7 @@ function SuppliesCard({ order }: { order: Order }) {
                     <td className="num">{num(s.quantity)}</td>
                     <td>{date(s.release_date)}</td>
                     <td>{date(s.due_date)}</td>
-                    <td>{s.status.replaceAll('_', ' ')}</td>
+                    <td>{s.cancelled ? 'taken back' : s.status.replaceAll('_', ' ')}</td>
                   </tr>
                 ))}
               </tbody>
@@ -552,7 +551,7 @@ function SupplyTimeline({ order, supplies }: { order: Order; supplies: OrderSupp
           const start = sx(dayOf(s.release_date ?? s.due_date!));
           const end = Math.max(start + 4, sx(dayOf(s.due_date!)));
           const y = pad.top + i * rowHeight;
-          const cancelled = s.status === 'cancelled';
+          const cancelled = s.cancelled;
           return (
             <g key={`${s.number}|${s.sku}`} className={cancelled ? 'mto-bar-cancelled' : undefined}>
               <text
@@ -638,9 +637,11 @@ function pegTree(pegs: PegView[]): { roots: PegNode[]; rest: PegView[] } {
 }
 
 function PegLabel({ peg, order }: { peg: PegView; order: Order }) {
-  const ref = peg.supply.ref === null ? null : String(peg.supply.ref);
+  const ref = peg.supply.ref;
   const demand =
-    peg.demand.kind === 'customer_order_line' ? `line ${peg.demand.ref}` : `component of ${String(peg.demand.ref)}`;
+    peg.demand.kind === 'customer_order_line'
+      ? `line ${peg.demand.ref.split('/').at(-1)}`
+      : `component of ${peg.demand.ref}`;
   return (
     <div className="mto-peg">
       <span>
@@ -659,7 +660,7 @@ function PegLabel({ peg, order }: { peg: PegView; order: Order }) {
             {ref && <SupplyLink number={ref} />}
           </>
         )}
-        {peg.supply.date && <> ready {date(peg.supply.date)}</>}{' '}
+        {peg.supply.kind !== 'stock' && <> ready {date(peg.supply.date)}</>}{' '}
         <Chip tone={peg.status === 'waiting' ? 'warn' : peg.status === 'cancelled' ? 'bad' : 'ok'}>{peg.status}</Chip>
       </span>
     </div>

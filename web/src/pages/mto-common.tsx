@@ -1,3 +1,4 @@
+import { num } from '../format';
 import { Chip, type Tone } from '../ui';
 
 export type CustomerOrderStatus = 'draft' | 'confirmed' | 'shipped' | 'cancelled';
@@ -5,11 +6,11 @@ export type CustomerOrderStatus = 'draft' | 'confirmed' | 'shipped' | 'cancelled
 export type CustomerOrderLine = {
   line_no: number;
   sku: string;
-  item_name?: string;
-  unit?: string;
+  item_name: string;
+  unit: string;
   location: string;
   quantity: number;
-  requested_date: string | null;
+  requested_date: string;
   promised_date: string | null;
   allocated: number;
   backordered: number;
@@ -25,52 +26,76 @@ export type OrderSupply = {
   quantity: number;
   release_date: string | null;
   due_date: string | null;
+  /** The purchase order's or the production order's status. */
   status: string;
+  /** Taken back when the order was changed or cancelled. */
+  cancelled: boolean;
 };
 
 /** One peg: which supply serves which demand, at a level of the bill of materials (0 = the order line). */
 export type PegView = {
   level: number;
   sku: string;
+  location: string;
   quantity: number;
   need_date: string;
-  demand: { kind: string; ref: string | number };
-  supply: { kind: string; ref: string | number | null; date: string | null };
-  status: string;
+  /** `ref`: SO-000001/2 (order and line number) or MO-000003 (the production order whose component it is). */
+  demand: { kind: 'customer_order_line' | 'production_component'; ref: string };
+  /** `ref`: PO-000012 or MO-000003; null for stock. `date`: when the supply was counted on. */
+  supply: { kind: 'stock' | 'purchase_order_line' | 'production_order'; ref: string | null; date: string };
+  status: 'allocated' | 'waiting' | 'consumed' | 'cancelled';
 };
 
 export type CustomerOrder = {
   id: number;
   number: string;
   customer: string;
-  customer_name?: string;
+  customer_name: string;
   status: CustomerOrderStatus;
   requested_date: string | null;
   promised_date: string | null;
   late_risk: boolean;
   late_risk_note: string | null;
   note: string | null;
-  created_by?: string;
+  created_by: string;
   created_at: string;
-  updated_at?: string;
+  updated_at: string;
   confirmed_at: string | null;
   shipped_at: string | null;
   cancelled_at: string | null;
   cancel_reason: string | null;
   lines: CustomerOrderLine[];
+  /** Not in lists. */
   supplies?: OrderSupply[];
   pegging?: PegView[];
 };
+
+/** What a write (create, confirm, change, cancel) answers: the order after it and what the write did. */
+export type CustomerOrderOutcome = CustomerOrder & {
+  /** Supplies this call created or added to (confirm, change). */
+  created: OrderSupply[];
+  /** Supplies this call took back (change, cancel). */
+  withdrawn: OrderSupply[];
+  /** What was left alone, e.g. a sent purchase line that stays as free open supply. */
+  notes: string[];
+  triggered: TriggerOutcome[];
+};
+
+/** What the replenishment trigger did (a stocked component taken below its reorder point by an allocation). */
+export type TriggerOutcome =
+  | { kind: 'order_line'; sku: string; location: string; purchase_order: string; quantity: number; explanation: string }
+  | { kind: 'below_reorder_point'; sku: string; location: string; message: string };
 
 export type ProductionOrderStatus = 'planned' | 'released' | 'completed' | 'cancelled';
 
 export type ProductionComponent = {
   sku: string;
-  item_name?: string;
-  unit?: string;
+  item_name: string;
+  unit: string;
   location: string;
   quantity_per: number;
-  scrap_factor?: number;
+  /** 0.05 = 5 % scrap on top of the quantity per. */
+  scrap_factor: number;
   required: number;
   allocated: number;
   backordered: number;
@@ -81,22 +106,32 @@ export type ProductionOrder = {
   id: number;
   number: string;
   sku: string;
-  item_name?: string;
-  unit?: string;
+  item_name: string;
+  unit: string;
   location: string;
   quantity: number;
   completed: number;
   scrapped: number;
+  /** Still to make while open; 0 once completed or cancelled. */
+  open_quantity: number;
   status: ProductionOrderStatus;
-  release_date: string | null;
-  due_date: string | null;
+  release_date: string;
+  due_date: string;
+  bom_version: number;
   customer_order: string | null;
   note: string | null;
+  created_by: string;
   created_at: string;
   released_at: string | null;
   completed_at: string | null;
   cancelled_at: string | null;
-  components?: ProductionComponent[];
+  components: ProductionComponent[];
+};
+
+/** What a production write answers: the order after it, the movements it posted and what the trigger did. */
+export type ProductionOrderChange = ProductionOrder & {
+  movements: Array<{ type: string; sku: string; location: string; quantity: number }>;
+  triggered: TriggerOutcome[];
 };
 
 export type Customer = { code: string; name: string; email: string | null; active: boolean };
@@ -177,4 +212,27 @@ export function keyed<T>(rows: readonly T[], keyOf: (row: T) => string): Array<{
     seen.set(base, count);
     return { key: count === 1 ? base : `${base}#${count}`, row };
   });
+}
+
+// The answer of the form that created an order, handed to the order page it navigates to so the page can say
+// what the creation did (created supplies, notes, trigger); a reload shows the order without it.
+let created: CustomerOrderOutcome | null = null;
+
+export function handOverCreated(outcome: CustomerOrderOutcome): void {
+  created = outcome;
+}
+
+export function takeCreated(number: string): CustomerOrderOutcome | null {
+  const outcome = created?.number === number ? created : null;
+  created = null;
+  return outcome;
+}
+
+/** The trigger's outcomes in sentences: "BOLT-M8 at MAIN fell to its reorder point: 100 added to PO-000004." */
+export function triggeredWords(triggered: readonly TriggerOutcome[]): string[] {
+  return triggered.map((t) =>
+    t.kind === 'order_line'
+      ? `${t.sku} at ${t.location} fell to its reorder point: ${num(t.quantity)} added to ${t.purchase_order}.`
+      : `${t.sku} at ${t.location}: ${t.message}`,
+  );
 }

@@ -10,7 +10,9 @@ import {
   type ProductionOrder as Order,
   ProductionChip,
   type ProductionComponent,
+  type ProductionOrderChange,
   quantityOf,
+  triggeredWords,
 } from './mto-common';
 import './mto.css';
 
@@ -22,22 +24,23 @@ function qty(value: number, unit: string | undefined): string {
   return unit ? `${num(value)} ${unit}` : num(value);
 }
 
-function open(order: Order): number {
-  return Math.max(0, order.quantity - order.completed - order.scrapped);
-}
-
-/** What the components did between two views: "issued FRAME 4, SCREW 16". */
-function issuedWords(before: Order, after: Order): string | null {
-  const was = new Map((before.components ?? []).map((c) => [c.sku, c.issued]));
-  const issued = (after.components ?? [])
-    .map((c) => ({ c, now: c.issued - (was.get(c.sku) ?? 0) }))
-    .filter((x) => x.now > 0)
-    .map(({ c, now }) => `${c.sku} ${qty(now, c.unit)}`);
-  return issued.length > 0 ? `issued ${issued.join(', ')}` : null;
+/** What the movements of a write did: "issued FRAME 4 pcs, SCREW 16 pcs; received 4 pcs of CHAIR at MAIN". */
+function movementWords(order: Order, change: ProductionOrderChange): string {
+  const units = new Map(order.components.map((c) => [c.sku, c.unit]));
+  units.set(order.sku, order.unit);
+  const of = (type: string) =>
+    change.movements.filter((m) => m.type === type).map((m) => `${qty(m.quantity, units.get(m.sku))} of ${m.sku}`);
+  const issued = of('issue');
+  const received = of('receipt');
+  const parts = [
+    ...(issued.length > 0 ? [`issued ${issued.join(', ')}`] : []),
+    ...(received.length > 0 ? [`received ${received.join(', ')} at ${order.location}`] : []),
+  ];
+  return parts.length > 0 ? `${parts.join('; ')}.` : 'No stock moved.';
 }
 
 function allocationWords(order: Order): string {
-  const parts = (order.components ?? []).map(
+  const parts = order.components.map(
     (c) =>
       `${c.sku} ${num(c.allocated)} of ${num(c.required)}${c.backordered > 0 ? ` (${num(c.backordered)} backordered)` : ''}`,
   );
@@ -93,7 +96,7 @@ export function ProductionOrderPage({ params }: { params: Record<string, string>
       {o && (
         <>
           <div className="stats mto-summary">
-            <Stat label="Quantity" value={qty(o.quantity, o.unit)} note={`${num(open(o))} still to make`} />
+            <Stat label="Quantity" value={qty(o.quantity, o.unit)} note={`${num(o.open_quantity)} still to make`} />
             <Stat
               label="Completed"
               value={num(o.completed)}
@@ -136,7 +139,7 @@ export function ProductionOrderPage({ params }: { params: Record<string, string>
 }
 
 function ComponentsTable({ order }: { order: Order }) {
-  const components = order.components ?? [];
+  const components = order.components;
   if (components.length === 0) return <Empty title="No components.">The bill of materials had no lines.</Empty>;
   return (
     <ScrollRegion label={`Components of ${order.number}`}>
@@ -203,18 +206,18 @@ function ProductionActions({ order, onDone }: { order: Order; onDone: (message: 
   };
   const release = () =>
     run(async () => {
-      const after = await api<Order>(`${path}/release`, { method: 'POST', body: {} });
-      return `${order.number} is released. ${allocationWords(after)}`;
+      const after = await api<ProductionOrderChange>(`${path}/release`, { method: 'POST', body: {} });
+      return [`${order.number} is released.`, allocationWords(after), ...triggeredWords(after.triggered)].join(' ');
     });
-  const progressWords = (after: Order, verb: string) => {
+  const progressWords = (after: ProductionOrderChange, verb: string) => {
     const madeNow = after.completed - order.completed;
     const scrappedNow = after.scrapped - order.scrapped;
-    const issued = issuedWords(order, after);
-    return `${verb} ${qty(madeNow, order.unit)} of ${order.sku} good${
-      scrappedNow > 0 ? ` and ${num(scrappedNow)} scrapped` : ''
-    }: received into ${order.location}${issued ? `, ${issued}` : ''}. ${
-      after.status === 'completed' ? `${order.number} is completed.` : `${num(open(after))} still to make.`
-    }`;
+    return [
+      `${verb} ${qty(madeNow, order.unit)} of ${order.sku} good${scrappedNow > 0 ? ` and ${num(scrappedNow)} scrapped` : ''}:`,
+      movementWords(order, after),
+      after.status === 'completed' ? `${order.number} is completed.` : `${num(after.open_quantity)} still to make.`,
+      ...triggeredWords(after.triggered),
+    ].join(' ');
   };
   const body = () => {
     const quantity = quantityOf(good);
@@ -230,14 +233,22 @@ function ProductionActions({ order, onDone }: { order: Order; onDone: (message: 
           { field: 'quantity', message: 'type how many were made' },
         ]);
       }
-      return progressWords(await api<Order>(`${path}/report`, { method: 'POST', body: sent }), 'Reported');
+      return progressWords(
+        await api<ProductionOrderChange>(`${path}/report`, { method: 'POST', body: sent }),
+        'Reported',
+      );
     });
   };
   const complete = () =>
-    run(async () => progressWords(await api<Order>(`${path}/complete`, { method: 'POST', body: body() }), 'Completed'));
+    run(async () =>
+      progressWords(
+        await api<ProductionOrderChange>(`${path}/complete`, { method: 'POST', body: body() }),
+        'Completed',
+      ),
+    );
   const cancel = () =>
     run(async () => {
-      await api<Order>(`${path}/cancel`, { method: 'POST', body: {} });
+      await api<ProductionOrderChange>(`${path}/cancel`, { method: 'POST', body: {} });
       return `${order.number} is cancelled: its allocated components are free again and what it would have made no longer counts as on order.`;
     });
   const at = (field: string) => (error instanceof ApiError ? error.forField(field) : undefined);
@@ -257,7 +268,7 @@ function ProductionActions({ order, onDone }: { order: Order; onDone: (message: 
             <Field
               label={`Good quantity${order.unit ? ` (${order.unit})` : ''}`}
               error={at('quantity')}
-              hint={`${num(open(order))} still to make`}
+              hint={`${num(order.open_quantity)} still to make`}
             >
               {(props) => (
                 <input
@@ -290,7 +301,7 @@ function ProductionActions({ order, onDone }: { order: Order; onDone: (message: 
               Report
             </button>
             <button type="button" className="secondary" disabled={busy} onClick={() => void complete()}>
-              Complete{good.trim() === '' ? ` (the remaining ${num(open(order))})` : ''}
+              Complete{good.trim() === '' ? ` (the remaining ${num(order.open_quantity)})` : ''}
             </button>
           </div>
         </form>
