@@ -8,6 +8,7 @@ export function statusOf(code: ErrorCode): number {
     case 'LS_VALIDATION':
     case 'LS_INVALID_QUANTITY':
     case 'LS_IMPORT_INVALID':
+    case 'LS_BOM_CYCLE':
       return 400;
     case 'LS_UNKNOWN_ITEM':
     case 'LS_UNKNOWN_LOCATION':
@@ -16,6 +17,10 @@ export function statusOf(code: ErrorCode): number {
     case 'LS_UNKNOWN_MOVEMENT':
     case 'LS_UNKNOWN_PURCHASE_ORDER':
     case 'LS_UNKNOWN_WEBHOOK':
+    case 'LS_UNKNOWN_CUSTOMER':
+    case 'LS_UNKNOWN_CUSTOMER_ORDER':
+    case 'LS_UNKNOWN_PRODUCTION_ORDER':
+    case 'LS_UNKNOWN_BOM':
     case 'LS_NOT_FOUND':
       return 404;
     case 'LS_DUPLICATE':
@@ -24,6 +29,7 @@ export function statusOf(code: ErrorCode): number {
     case 'LS_ALREADY_REVERSED':
     case 'LS_IDEMPOTENCY_CONFLICT':
     case 'LS_INVALID_STATE':
+    case 'LS_OVER_ALLOCATION':
       return 409;
     case 'LS_OVER_RECEIPT':
       return 422;

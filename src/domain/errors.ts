@@ -19,7 +19,13 @@ export type ErrorCode =
   | 'LS_IDEMPOTENCY_CONFLICT'
   | 'LS_IMPORT_INVALID'
   | 'LS_BATCH_TOO_LARGE'
-  | 'LS_MAIL_FAILED';
+  | 'LS_MAIL_FAILED'
+  | 'LS_UNKNOWN_CUSTOMER'
+  | 'LS_UNKNOWN_CUSTOMER_ORDER'
+  | 'LS_UNKNOWN_PRODUCTION_ORDER'
+  | 'LS_UNKNOWN_BOM'
+  | 'LS_BOM_CYCLE'
+  | 'LS_OVER_ALLOCATION';
 
 /** One problem with one field of the input; `index` is the position in a batch, `row` the line of a CSV file. */
 export type FieldProblem = {

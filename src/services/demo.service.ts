@@ -489,6 +489,7 @@ async function setOnOrder(tx: Tx, database: Database, data: DemoData, ids: Catal
       on_hand_milli: 0,
       allocated_milli: 0,
       on_order_milli: 0,
+      backordered_milli: 0,
     };
     return { ...balance, on_order_milli: milli };
   });

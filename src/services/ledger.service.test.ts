@@ -35,6 +35,7 @@ describeEachDialect('stock ledger service', ({ database }) => {
       on_hand: 7.25,
       allocated: 0,
       on_order: 0,
+      backordered: 0,
       available: 7.25,
       inventory_position: 7.25,
     });

@@ -8,6 +8,7 @@ import {
   type MovementRequest,
   type MovementType,
   parseMovementRequest,
+  positionOf,
   type StockMovementType,
 } from '../domain/ledger/index.js';
 import { toQuantity } from '../domain/quantity.js';
@@ -57,6 +58,7 @@ export type BalanceView = {
   on_hand: number;
   allocated: number;
   on_order: number;
+  backordered: number;
   available: number;
   inventory_position: number;
 };
@@ -126,6 +128,15 @@ async function retryUniqueRace<T>(constraint: string, work: () => Promise<T>): P
   }
 }
 
+/** How an internal caller posts. */
+export type PostOptions = {
+  /**
+   * The issues and sales take stock that was allocated to them (a shipment of a customer order, components issued
+   * to a production order): allocated falls with on hand, and a make-to-order sale is not new demand to order for.
+   */
+  consumeAllocation?: boolean;
+};
+
 /**
  * The same as `postMovements`, inside a transaction the caller already holds (an import that posts
  * opening stock together with other writes). Throws on any problem; the caller's transaction then rolls back.
@@ -135,8 +146,9 @@ export async function postMovementsWithin(
   database: Database,
   raws: unknown[],
   ctx: ServiceContext,
+  options: PostOptions = {},
 ): Promise<PostOutcome[]> {
-  return postParsed(tx, database, parseAll(raws, ctx.now), ctx);
+  return postParsed(tx, database, parseAll(raws, ctx.now), ctx, options);
 }
 
 function parseAll(raws: unknown[], now: number): MovementRequest[] {
@@ -210,11 +222,14 @@ class WorkingBalances {
           on_hand_milli: 0,
           allocated_milli: 0,
           on_order_milli: 0,
+          backordered_milli: 0,
         },
       );
       this.changed.push(false);
       const row = this.rows[pair]!;
-      this.positionBefore.push(row.on_hand_milli + row.on_order_milli - row.allocated_milli);
+      this.positionBefore.push(
+        positionOf(row.on_hand_milli, row.on_order_milli, row.allocated_milli, row.backordered_milli),
+      );
       this.demand.push(0);
       this.lastRequest.push(-1);
     }
@@ -242,8 +257,10 @@ async function postParsed(
   database: Database,
   requests: MovementRequest[],
   ctx: ServiceContext,
+  options: PostOptions = {},
 ): Promise<PostOutcome[]> {
   const repository = ledgerRepository(database);
+  const consumeAllocation = options.consumeAllocation === true;
   const count = requests.length;
   const problems: CodedProblem[] = [];
   const where = (index: number) => (count === 1 ? undefined : index);
@@ -349,8 +366,10 @@ async function postParsed(
             ? -request.quantityMilli
             : request.quantityMilli;
       const onHandAfter = balance.on_hand_milli + change;
+      const consumes = consumeAllocation && change < 0;
       // A make-to-order sale is a backorder: the drafted line brings what was sold.
-      const isBackorder = request.type === 'sale' && working.policies[pair]?.kind === 'make_to_order';
+      const isBackorder =
+        !consumeAllocation && request.type === 'sale' && working.policies[pair]?.kind === 'make_to_order';
       if (isBackorder) working.demand[pair]! += -change;
       if (onHandAfter < 0 && change < 0 && !target.allowNegative && !isBackorder) {
         problems.push({
@@ -361,6 +380,35 @@ async function postParsed(
         });
         continue;
       }
+      if (consumes && -change > balance.allocated_milli) {
+        problems.push({
+          code: 'LS_VALIDATION',
+          field: 'quantity',
+          message: `is more than the ${toQuantity(balance.allocated_milli)} allocated of "${request.sku}" at "${legCode(request, leg)}"`,
+          ...at(where(index)),
+        });
+        continue;
+      }
+      // Stock allocated to an order is not there to take: counts and adjustments record what is, the rest may not.
+      if (
+        !consumes &&
+        change < 0 &&
+        balance.allocated_milli > 0 &&
+        onHandAfter < balance.allocated_milli &&
+        request.type !== 'count' &&
+        request.type !== 'adjustment' &&
+        !target.allowNegative &&
+        !isBackorder
+      ) {
+        problems.push({
+          code: 'LS_NEGATIVE_STOCK',
+          field: 'quantity',
+          message: `would take on hand of "${request.sku}" at "${legCode(request, leg)}" below the ${toQuantity(balance.allocated_milli)} allocated to orders (on hand ${toQuantity(balance.on_hand_milli)}, change ${toQuantity(change)})`,
+          ...at(where(index)),
+        });
+        continue;
+      }
+      if (consumes) balance.allocated_milli += change;
       balance.on_hand_milli = onHandAfter;
       working.changed[pair] = true;
       working.lastRequest[pair] = index;
@@ -450,7 +498,7 @@ async function runTrigger(
     if (policy.kind !== 'reorder_point' && policy.kind !== 'make_to_order' && policy.kind !== 'manual') continue;
     if (policy.kind === 'make_to_order' && working.demand[pair] === 0) continue;
     const row = working.rows[pair]!;
-    const positionMilli = row.on_hand_milli + row.on_order_milli - row.allocated_milli;
+    const positionMilli = positionOf(row.on_hand_milli, row.on_order_milli, row.allocated_milli, row.backordered_milli);
     // Above s a reorder point never orders: most movements of a busy ledger stop here.
     if (policy.kind === 'reorder_point' && positionMilli > Number(policy.reorder_point_milli ?? 0)) continue;
     const request = requests[working.lastRequest[pair]!]!;
@@ -643,7 +691,7 @@ export function toBalanceView(
 
 function balanceView(
   onHandMilli: number,
-  row: Pick<BalanceRow, 'allocated_milli' | 'on_order_milli'>,
+  row: Pick<BalanceRow, 'allocated_milli' | 'on_order_milli' | 'backordered_milli'>,
   sku: string,
   location: string,
 ): BalanceView {
@@ -651,6 +699,7 @@ function balanceView(
     onHandMilli,
     allocatedMilli: row.allocated_milli,
     onOrderMilli: row.on_order_milli,
+    backorderedMilli: row.backordered_milli,
   };
   return {
     sku,
@@ -658,6 +707,7 @@ function balanceView(
     on_hand: toQuantity(balance.onHandMilli),
     allocated: toQuantity(balance.allocatedMilli),
     on_order: toQuantity(balance.onOrderMilli),
+    backordered: toQuantity(balance.backorderedMilli),
     available: toQuantity(availableMilli(balance)),
     inventory_position: toQuantity(inventoryPositionMilli(balance)),
   };

@@ -34,7 +34,7 @@ describeEachDialect('policy service', ({ database }) => {
       kind: 'reorder_point',
       reorder_point: 50,
       target: 200.5,
-      balance: { on_hand: 80, allocated: 0, on_order: 0, inventory_position: 80 },
+      balance: { on_hand: 80, allocated: 0, on_order: 0, backordered: 0, inventory_position: 80 },
       below_reorder_point: false,
       planning: 'auto',
       created_at: '2026-03-01T09:00:00.000Z',

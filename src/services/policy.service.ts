@@ -1,5 +1,6 @@
 import { valueOrThrow } from '../domain/catalogue/field-readers.js';
 import { DomainError, type FieldProblem, throwIfProblems } from '../domain/errors.js';
+import { positionOf } from '../domain/ledger/balance.js';
 import { toQuantity } from '../domain/quantity.js';
 import {
   formatPolicy,
@@ -43,7 +44,7 @@ export type PolicyView = {
   /** Whether the planner may change it: 'auto', 'pinned' or 'override'. */
   planning: PlanningMode;
   [field: string]: unknown;
-  balance: { on_hand: number; allocated: number; on_order: number; inventory_position: number };
+  balance: { on_hand: number; allocated: number; on_order: number; backordered: number; inventory_position: number };
   below_reorder_point: boolean;
   created_at: string;
   updated_at: string;
@@ -280,7 +281,8 @@ export function toPolicyView(row: PolicyRowWithBalance): PolicyView {
   const onHand = num(row.on_hand_milli);
   const allocated = num(row.allocated_milli);
   const onOrder = num(row.on_order_milli);
-  const position = onHand + onOrder - allocated;
+  const backordered = num(row.backordered_milli);
+  const position = positionOf(onHand, onOrder, allocated, backordered);
   const s = reorderPointOf(policy);
   return {
     sku: row.sku,
@@ -294,6 +296,7 @@ export function toPolicyView(row: PolicyRowWithBalance): PolicyView {
       on_hand: toQuantity(onHand),
       allocated: toQuantity(allocated),
       on_order: toQuantity(onOrder),
+      backordered: toQuantity(backordered),
       inventory_position: toQuantity(position),
     },
     below_reorder_point: s !== undefined && position <= s,

@@ -38,6 +38,7 @@ export async function listStock(database: Database, query: StockQuery): Promise<
         'b.on_hand_milli',
         'b.allocated_milli',
         'b.on_order_milli',
+        'b.backordered_milli',
       ]);
     if (asOf !== undefined) {
       const cutoff = asOf;

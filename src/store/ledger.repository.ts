@@ -12,6 +12,8 @@ export type BalanceRow = {
   on_hand_milli: number;
   allocated_milli: number;
   on_order_milli: number;
+  /** Committed demand that stock on hand does not cover yet (make-to-order pegs waiting for supply). */
+  backordered_milli: number;
 };
 
 export type NewMovementRow = {
@@ -104,13 +106,13 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
     ),
     balances: sqlite
       .prepare(
-        `SELECT b.item_id, b.location_id, b.on_hand_milli, b.allocated_milli, b.on_order_milli
+        `SELECT b.item_id, b.location_id, b.on_hand_milli, b.allocated_milli, b.on_order_milli, b.backordered_milli
          FROM json_each(?) j JOIN balances b ON b.item_id = j.value ->> 0 AND b.location_id = j.value ->> 1`,
       )
       .raw(true),
     balance: sqlite
       .prepare(
-        `SELECT item_id, location_id, on_hand_milli, allocated_milli, on_order_milli
+        `SELECT item_id, location_id, on_hand_milli, allocated_milli, on_order_milli, backordered_milli
          FROM balances WHERE item_id = ? AND location_id = ?`,
       )
       .raw(true),
@@ -132,7 +134,7 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
     balancesWithPolicies: sqlite
       .prepare(
         `SELECT k.item_id, k.location_id, b.item_id IS NOT NULL, b.on_hand_milli, b.allocated_milli, b.on_order_milli,
-           p.kind, p.reorder_point_milli, p.target_milli, p.cards, p.container_quantity_milli, s.code, p.review_days,
+           b.backordered_milli, p.kind, p.reorder_point_milli, p.target_milli, p.cards, p.container_quantity_milli, s.code, p.review_days,
            p.review_time
          FROM (SELECT j.value ->> 0 AS item_id, j.value ->> 1 AS location_id FROM json_each(?) j) k
          LEFT JOIN balances b ON b.item_id = k.item_id AND b.location_id = k.location_id
@@ -147,12 +149,14 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateBalance: sqlite.prepare(
-      `UPDATE balances SET on_hand_milli = ?, allocated_milli = ?, on_order_milli = ?, updated_at = ?
+      `UPDATE balances SET on_hand_milli = ?, allocated_milli = ?, on_order_milli = ?, backordered_milli = ?,
+         updated_at = ?
        WHERE item_id = ? AND location_id = ?`,
     ),
     insertBalance: sqlite.prepare(
-      `INSERT INTO balances (item_id, location_id, on_hand_milli, allocated_milli, on_order_milli, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO balances (item_id, location_id, on_hand_milli, allocated_milli, on_order_milli, backordered_milli,
+         updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
   };
   const itemOf = (r: unknown[]): ItemRef => ({
@@ -184,6 +188,7 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
     on_hand_milli: r[2] as number,
     allocated_milli: r[3] as number,
     on_order_milli: r[4] as number,
+    backordered_milli: r[5] as number,
   });
   return {
     async findItems(_tx, skus) {
@@ -239,9 +244,10 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
             on_hand_milli: r[3] as number,
             allocated_milli: r[4] as number,
             on_order_milli: r[5] as number,
+            backordered_milli: r[6] as number,
           });
         }
-        if (r[6] !== null) policies.set(key, policyOf([itemId, locationId, ...r.slice(6)]));
+        if (r[7] !== null) policies.set(key, policyOf([itemId, locationId, ...r.slice(7)]));
       }
       return { balances, policies };
     },
@@ -287,6 +293,7 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
           r.on_hand_milli,
           r.allocated_milli,
           r.on_order_milli,
+          r.backordered_milli,
           now,
           r.item_id,
           r.location_id,
@@ -298,6 +305,7 @@ function sqliteLedgerRepository(sqlite: BetterSqlite3.Database): LedgerRepositor
             r.on_hand_milli,
             r.allocated_milli,
             r.on_order_milli,
+            r.backordered_milli,
             now,
           );
         }
@@ -339,7 +347,7 @@ function postgresLedgerRepository(): LedgerRepository {
         ORDER BY k.item_id, k.location_id
         ON CONFLICT DO NOTHING`.execute(tx);
       const { rows } =
-        await sql<BalanceRow>`SELECT b.item_id, b.location_id, b.on_hand_milli, b.allocated_milli, b.on_order_milli
+        await sql<BalanceRow>`SELECT b.item_id, b.location_id, b.on_hand_milli, b.allocated_milli, b.on_order_milli, b.backordered_milli
         FROM balances b JOIN unnest(${itemIds}::bigint[], ${locationIds}::bigint[]) AS k(item_id, location_id)
           ON b.item_id = k.item_id AND b.location_id = k.location_id
         ORDER BY b.item_id, b.location_id
@@ -382,18 +390,21 @@ function postgresLedgerRepository(): LedgerRepository {
       if (rows.length === 0) return;
       const column = <K extends keyof BalanceRow>(key: K) => rows.map((r) => r[key]);
       const values = sql`unnest(${column('item_id')}::bigint[], ${column('location_id')}::bigint[],
-          ${column('on_hand_milli')}::bigint[], ${column('allocated_milli')}::bigint[], ${column('on_order_milli')}::bigint[])
-          AS k(item_id, location_id, on_hand_milli, allocated_milli, on_order_milli)`;
+          ${column('on_hand_milli')}::bigint[], ${column('allocated_milli')}::bigint[], ${column('on_order_milli')}::bigint[],
+          ${column('backordered_milli')}::bigint[])
+          AS k(item_id, location_id, on_hand_milli, allocated_milli, on_order_milli, backordered_milli)`;
       // lockBalances created every row it locked, so a plain UPDATE is the common case; upsert only what it missed.
       const updated = await sql`UPDATE balances b SET on_hand_milli = k.on_hand_milli,
-          allocated_milli = k.allocated_milli, on_order_milli = k.on_order_milli, updated_at = ${now}::bigint
+          allocated_milli = k.allocated_milli, on_order_milli = k.on_order_milli,
+          backordered_milli = k.backordered_milli, updated_at = ${now}::bigint
         FROM ${values} WHERE b.item_id = k.item_id AND b.location_id = k.location_id`.execute(tx);
       if (Number(updated.numAffectedRows ?? 0) === rows.length) return;
-      await sql`INSERT INTO balances (item_id, location_id, on_hand_milli, allocated_milli, on_order_milli, updated_at)
+      await sql`INSERT INTO balances (item_id, location_id, on_hand_milli, allocated_milli, on_order_milli,
+          backordered_milli, updated_at)
         SELECT k.*, ${now}::bigint FROM ${values}
         ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand_milli = excluded.on_hand_milli,
           allocated_milli = excluded.allocated_milli, on_order_milli = excluded.on_order_milli,
-          updated_at = excluded.updated_at`.execute(tx);
+          backordered_milli = excluded.backordered_milli, updated_at = excluded.updated_at`.execute(tx);
     },
   };
 }

@@ -14,6 +14,7 @@ export type PolicyRowWithBalance = PolicyRow & {
   on_hand_milli: number | null;
   allocated_milli: number | null;
   on_order_milli: number | null;
+  backordered_milli: number | null;
 };
 
 export type PolicyRowFilter = {
@@ -42,6 +43,7 @@ function selectPolicies(tx: Tx) {
       'b.on_hand_milli as on_hand_milli',
       'b.allocated_milli as allocated_milli',
       'b.on_order_milli as on_order_milli',
+      'b.backordered_milli as backordered_milli',
     ]);
 }
 

@@ -49,7 +49,7 @@ describeEachDialect('movement and stock routes', ({ database }) => {
       quantity: 2.5,
       on_hand_change: -2.5,
       reason: 'line 3',
-      balance: { on_hand: 9.5, available: 9.5, inventory_position: 9.5, allocated: 0, on_order: 0 },
+      balance: { on_hand: 9.5, available: 9.5, inventory_position: 9.5, allocated: 0, on_order: 0, backordered: 0 },
     });
     const stock = await app.inject({ method: 'GET', url: '/api/v1/stock?sku=BOLT-M8' });
     expect(stock.json()).toEqual({
@@ -60,6 +60,7 @@ describeEachDialect('movement and stock routes', ({ database }) => {
           on_hand: 9.5,
           allocated: 0,
           on_order: 0,
+          backordered: 0,
           available: 9.5,
           inventory_position: 9.5,
         },

@@ -44,7 +44,7 @@ describeEachDialect('policy routes', ({ database }) => {
       kind: 'reorder_point',
       reorder_point: 50,
       target: 200,
-      balance: { on_hand: 0, allocated: 0, on_order: 0, inventory_position: 0 },
+      balance: { on_hand: 0, allocated: 0, on_order: 0, backordered: 0, inventory_position: 0 },
       below_reorder_point: true,
       planning: 'auto',
       created_at: '2026-06-01T12:00:00.000Z',

@@ -37,8 +37,9 @@ export const Balance = Type.Object(
     on_hand: Type.Number(),
     allocated: Type.Number(),
     on_order: Type.Number(),
-    available: Type.Number(),
-    inventory_position: Type.Number(),
+    backordered: Type.Number({ description: 'demand committed here that stock on hand does not cover yet' }),
+    available: Type.Number({ description: 'on hand − allocated' }),
+    inventory_position: Type.Number({ description: 'on hand + on order − allocated − backordered' }),
   },
   { $id: 'Balance' },
 );

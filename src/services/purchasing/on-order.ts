@@ -33,6 +33,7 @@ export async function changeOnOrder(
       on_hand_milli: 0,
       allocated_milli: 0,
       on_order_milli: 0,
+      backordered_milli: 0,
     };
     balance.on_order_milli += change.deltaMilli;
     rows.push(balance);

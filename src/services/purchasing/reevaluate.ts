@@ -1,3 +1,4 @@
+import { positionOf } from '../../domain/ledger/balance.js';
 import type { Database, Tx } from '../../store/database.js';
 import { balanceKey } from '../../store/ledger.repository.js';
 import { draftingRepository } from '../../store/purchasing.repository.js';
@@ -53,7 +54,9 @@ export async function reevaluatePairs(
     if (!policyRow) continue;
     const policy = policyFromRow(policyRow);
     const balance = balances.get(key);
-    const position = balance ? balance.on_hand_milli + balance.on_order_milli - balance.allocated_milli : 0;
+    const position = balance
+      ? positionOf(balance.on_hand_milli, balance.on_order_milli, balance.allocated_milli, balance.backordered_milli)
+      : 0;
     let cards: string[] = [];
     if (policy.kind === 'kanban') {
       cards = (
@@ -102,6 +105,7 @@ export async function reevaluatePairs(
         on_hand_milli: 0,
         allocated_milli: 0,
         on_order_milli: 0,
+        backordered_milli: 0,
       };
       balance.on_order_milli += added;
       changed.push(balance);
