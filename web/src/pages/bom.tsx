@@ -143,7 +143,7 @@ function BomVersion({ bom, effective }: { bom: Bom; effective: boolean }) {
             {bom.lines.map((line) => (
               <tr key={line.sku}>
                 <td className="mto-wrap">
-                  <Link href={`/boms/${encodeURIComponent(line.sku)}`}>{line.sku}</Link>
+                  <Link href={itemPath(line.sku)}>{line.sku}</Link>
                   <div className="mto-muted-small">{line.name}</div>
                 </td>
                 <td className="num">
@@ -227,10 +227,9 @@ function ExplosionCard({
             <thead>
               <tr>
                 <th>Item</th>
-                <th className="num">Level</th>
+                <th className="num">Gross requirement</th>
                 <th className="num">Quantity per</th>
                 <th className="num">Scrap</th>
-                <th className="num">Gross requirement</th>
                 <th className="num">Available</th>
                 <th className="num">Lead time</th>
               </tr>
@@ -240,21 +239,34 @@ function ExplosionCard({
                 <tr key={key} className={row.level === 0 ? 'mto-root-row' : undefined}>
                   <td className="mto-wrap">
                     <span className="mto-indent" style={{ paddingLeft: `${row.level * 1.25}rem` }}>
-                      {row.level > 0 && (
-                        <span aria-hidden="true" className="mto-branch">
-                          └{' '}
-                        </span>
+                      <span className="mto-sku">
+                        {row.level > 0 && (
+                          <span aria-hidden="true" className="mto-branch">
+                            └{' '}
+                          </span>
+                        )}
+                        <span className="sr-only">level {row.level}: </span>
+                        <Link href={itemPath(row.sku)}>{row.sku}</Link>
+                      </span>
+                      {row.source === 'made' && row.level > 0 && (
+                        <>
+                          {' '}
+                          <Link
+                            className="mto-muted-small"
+                            href={bomPath(row.sku, { quantity: String(row.gross_requirement) })}
+                          >
+                            BOM<span className="sr-only"> of {row.sku}</span>
+                          </Link>
+                        </>
                       )}
-                      <Link href={itemPath(row.sku)}>{row.sku}</Link>
-                      <span className="mto-muted-small"> {row.name}</span>
+                      <span className="mto-muted-small mto-name"> {row.name}</span>
                     </span>
                   </td>
-                  <td className="num">{row.level}</td>
-                  <td className="num">{row.quantity_per === null ? '–' : num(row.quantity_per)}</td>
-                  <td className="num">{row.scrap_factor ? `${num(row.scrap_factor * 100, 2)} %` : '–'}</td>
                   <td className="num">
                     <strong>{num(row.gross_requirement)}</strong> {row.unit}
                   </td>
+                  <td className="num">{row.quantity_per === null ? '–' : num(row.quantity_per)}</td>
+                  <td className="num">{row.scrap_factor ? `${num(row.scrap_factor * 100, 2)} %` : '–'}</td>
                   <td className="num">{row.available === null ? '–' : num(row.available)}</td>
                   <td className="num">
                     {row.lead_time_days === null ? (

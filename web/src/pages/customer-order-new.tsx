@@ -257,7 +257,7 @@ function LineFields({
               />
             )}
           </Field>
-          <Field label="Requested date (this line, optional)" error={field('requested_date')}>
+          <Field label="Requested date (optional)" error={field('requested_date')} hint="Empty: the order's date">
             {(props) => (
               <input
                 {...props}
