@@ -76,19 +76,7 @@ export type ExplosionResult = {
   problems: ExplosionProblem[];
 };
 
-/** One gross requirement of an item: a customer line, or a component of a planned production order. */
-type Requirement = {
-  rootIndex: number;
-  level: number;
-  quantityMilli: number;
-  needDay: number;
-  /** Creation order: ties in priority and need date keep it. */
-  seq: number;
-  /** The customer line's demand id, or −1 for a component of planned order `plannedRef`. */
-  demandLineId: number;
-  plannedRef: number;
-};
-
+/** One item reachable from the demands, with what is left of its stock and open supply as netting goes on. */
 type Node = {
   itemId: number;
   item: ExplosionItem | undefined;
@@ -106,11 +94,40 @@ type Node = {
   }>;
   /** Index of the first open supply with something free left; every one before it is used up. */
   supplyHead: number;
-  requirements: Requirement[];
+  /** Indices of the gross requirements of this item (see `Requirements`). */
+  requirements: number[];
 };
 
-/** Internal facts of each peg for the forward pass: its ready day for stock and open supply, −1 for planned. */
-type PegFacts = { supplyDay: number; plannedRef: number; forPlannedRef: number; rootIndex: number };
+/**
+ * Gross requirements, one column per field and one row per requirement (a customer line, or a component of a planned
+ * production order), in creation order. Columns of numbers rather than objects: an explosion makes hundreds of
+ * thousands of them and throws them away.
+ */
+type Requirements = {
+  rootIndex: number[];
+  level: number[];
+  quantityMilli: number[];
+  needDay: number[];
+  /** −1 for the customer line itself, else the planned production order whose component this is. */
+  plannedRef: number[];
+};
+
+/** What the forward pass needs of each peg and planned order, in columns like `Requirements`. */
+type PassFacts = {
+  /** Per peg: ready day of stock or open supply (−1 for a planned order), the planned order it is on (−1: none),
+   *  the planned order whose component it serves (−1: a customer line), and its demand's index. */
+  pegSupplyDay: number[];
+  pegPlannedRef: number[];
+  pegForPlannedRef: number[];
+  pegRootIndex: number[];
+  /** Per planned order (ref − 1). */
+  orderDueDay: number[];
+  orderReleaseDay: number[];
+  orderLeadTimeDays: number[];
+  orderMade: boolean[];
+};
+
+const STOCK: PegSupply = Object.freeze({ kind: 'stock' });
 
 /**
  * Explodes customer demands through their BOMs (MRP with lot-for-lot sizing, pegging and capable-to-promise).
@@ -120,9 +137,9 @@ type PegFacts = { supplyDay: number; plannedRef: number; forPlannedRef: number; 
  * and within a demand by need date: available stock (stocked items only), then open supply due no later than a
  * new order would arrive (max(need date, today + lead time)), earliest first, then the rest goes into one planned
  * order per demand, item and need date (lot-for-lot, as in the MRP record: one planned order receipt per period
- * with a net requirement). Release = due − lead
- * time in calendar days; a release before today releases today and is due today + lead time (`late`). A planned
- * production order's components are demanded on its release date, at `componentRequirementMilli` of its quantity.
+ * with a net requirement). Release = due − lead time in calendar days; a release before today releases today and is
+ * due today + lead time (`late`). A planned production order's components are demanded on its release date, at
+ * `componentRequirementMilli` of its quantity.
  *
  * Promise (forward pass): stock is ready today, open supply on its due date (today if past), a planned purchase on
  * its due date, a planned production order on max(due, latest component ready + lead time); a demand's promised
@@ -130,16 +147,19 @@ type PegFacts = { supplyDay: number; plannedRef: number; forPlannedRef: number; 
  * and supply that set it (the deepest late component when a production order waits for one), null when on time.
  *
  * Problems (the demand's explosion is then incomplete): an item unknown to `items`, and an item without a BOM or
- * a source (its shortfall is left unplanned and unpegged). Dates YYYY-MM-DD; pure, no clock.
+ * a source (its shortfall is left unplanned and unpegged). Dates YYYY-MM-DD; throws RangeError for another form.
+ * Pure: no I/O, no clock. Pegs share their demand and supply objects (one per customer line, planned order, or
+ * stock): treat the result as read-only.
  *
  * Sources: the MRP record (gross requirements, scheduled receipts, projected on hand, net requirements, planned
- * order receipts and releases) of Orlicky, *Material Requirements Planning* (1975), as taught in Heizer & Render,
- * *Operations Management*, ch. 14, and Jacobs & Chase, *Operations and Supply Chain Management*, ch. 21.
+ * order receipts and releases; low-level coding) of Orlicky, *Material Requirements Planning* (1975), as taught in
+ * Heizer & Render, *Operations Management*, ch. 14.
  *
  * @example explode({ today: '2026-06-01', items, demands: [{ demandId: 1, itemId: 10, quantityMilli: 5000, needDate: '2026-06-20' }] })
  */
 export function explode(input: ExplosionInput): ExplosionResult {
   const today = readDay(input.today, 'today');
+  const demands = input.demands;
   const nodes: Node[] = [];
   const nodeOf = new Map<number, number>();
   const addNode = (itemId: number): number => {
@@ -167,7 +187,7 @@ export function explode(input: ExplosionInput): ExplosionResult {
 
   // The items reachable from the demands, and their low-level codes over that part of the BOM graph.
   const edges = new Map<number, number[]>();
-  for (const demand of input.demands) addNode(demand.itemId);
+  for (const demand of demands) addNode(demand.itemId);
   for (let index = 0; index < nodes.length; index++) {
     const node = nodes[index]!;
     const bom = node.item?.bom;
@@ -187,82 +207,100 @@ export function explode(input: ExplosionInput): ExplosionResult {
     byCode[code]!.push(index);
   }
 
-  let seq = 0;
-  input.demands.forEach((demand, rootIndex) => {
-    if (demand.quantityMilli <= 0) return;
-    nodes[nodeOf.get(demand.itemId)!]!.requirements.push({
-      rootIndex,
-      level: 0,
-      quantityMilli: demand.quantityMilli,
-      needDay: readDay(demand.needDate, 'needDate'),
-      seq: seq++,
-      demandLineId: demand.demandId,
-      plannedRef: -1,
-    });
-  });
+  const req: Requirements = {
+    rootIndex: [],
+    level: [],
+    quantityMilli: [],
+    needDay: [],
+    plannedRef: [],
+  };
+  const addRequirement = (
+    node: Node,
+    rootIndex: number,
+    level: number,
+    quantityMilli: number,
+    needDay: number,
+    plannedRef: number,
+  ) => {
+    node.requirements.push(req.rootIndex.length);
+    req.rootIndex.push(rootIndex);
+    req.level.push(level);
+    req.quantityMilli.push(quantityMilli);
+    req.needDay.push(needDay);
+    req.plannedRef.push(plannedRef);
+  };
+  const needDays = demands.map((demand) => readDay(demand.needDate, 'needDate'));
+  for (let rootIndex = 0; rootIndex < demands.length; rootIndex++) {
+    const demand = demands[rootIndex]!;
+    if (demand.quantityMilli <= 0) continue;
+    const node = nodes[nodeOf.get(demand.itemId)!]!;
+    addRequirement(node, rootIndex, 0, demand.quantityMilli, needDays[rootIndex]!, -1);
+  }
 
   const dates = new DateStrings();
   const plannedOrders: PlannedOrder[] = [];
-  const plannedFacts: Array<{ dueDay: number; releaseDay: number; leadTimeDays: number; made: boolean }> = [];
   const pegs: Peg[] = [];
-  const pegFacts: PegFacts[] = [];
   const problems: ExplosionProblem[] = [];
-  const pending: Requirement[] = [];
+  const facts: PassFacts = {
+    pegSupplyDay: [],
+    pegPlannedRef: [],
+    pegForPlannedRef: [],
+    pegRootIndex: [],
+    orderDueDay: [],
+    orderReleaseDay: [],
+    orderLeadTimeDays: [],
+    orderMade: [],
+  };
+  /** Requirements of the current demand, item and need date still short after stock and open supply. */
+  const pending: number[] = [];
   const pendingMilli: number[] = [];
 
-  const addPeg = (
-    requirement: Requirement,
-    node: Node,
-    quantityMilli: number,
-    supply: PegSupply,
-    supplyDay: number,
-  ) => {
-    const rootDemandId = input.demands[requirement.rootIndex]!.demandId;
+  // One demand object per customer line and per planned order, shared by the pegs that serve it.
+  const lineDemands: PegDemand[] = demands.map((demand) => ({ kind: 'customer_order_line', id: demand.demandId }));
+  const componentDemands: PegDemand[] = [];
+
+  const addPeg = (r: number, node: Node, quantityMilli: number, supply: PegSupply, supplyDay: number) => {
+    const plannedRef = req.plannedRef[r]!;
     pegs.push({
-      rootDemandId,
-      level: requirement.level,
+      rootDemandId: demands[req.rootIndex[r]!]!.demandId,
+      level: req.level[r]!,
       itemId: node.itemId,
       quantityMilli,
-      needDate: dates.of(requirement.needDay),
-      demand:
-        requirement.plannedRef === -1
-          ? { kind: 'customer_order_line', id: requirement.demandLineId }
-          : { kind: 'planned_order_component', plannedRef: requirement.plannedRef },
+      needDate: dates.of(req.needDay[r]!),
+      demand: plannedRef === -1 ? lineDemands[req.rootIndex[r]!]! : componentDemands[plannedRef - 1]!,
       supply,
     });
-    pegFacts.push({
-      supplyDay,
-      plannedRef: supply.kind === 'planned' ? supply.ref : -1,
-      forPlannedRef: requirement.plannedRef,
-      rootIndex: requirement.rootIndex,
-    });
+    facts.pegSupplyDay.push(supplyDay);
+    facts.pegPlannedRef.push(supply.kind === 'planned' ? supply.ref : -1);
+    facts.pegForPlannedRef.push(plannedRef);
+    facts.pegRootIndex.push(req.rootIndex[r]!);
   };
 
   const planRest = (node: Node) => {
     if (pending.length === 0) return;
     const first = pending[0]!;
-    const rootDemandId = input.demands[first.rootIndex]!.demandId;
+    const rootIndex = req.rootIndex[first]!;
+    const rootDemandId = demands[rootIndex]!.demandId;
+    let quantityMilli = 0;
+    let level = req.level[first]!;
+    for (let i = 0; i < pending.length; i++) {
+      quantityMilli += pendingMilli[i]!;
+      if (req.level[pending[i]!]! < level) level = req.level[pending[i]!]!;
+    }
     const item = node.item!;
-    const made = item.bom !== null;
     if (node.leadTimeDays === null) {
-      const short = pendingMilli.reduce((sum, milli) => sum + milli, 0);
       problems.push({
         demandId: rootDemandId,
         itemId: node.itemId,
-        message: `item ${node.itemId} has no BOM and no active source: ${short} milli-units are left unplanned`,
+        message: `item ${node.itemId} has no BOM and no active source: ${quantityMilli} milli-units are left unplanned`,
       });
       pending.length = 0;
       pendingMilli.length = 0;
       return;
     }
+    const bom = item.bom;
     const leadTimeDays = node.leadTimeDays;
-    let quantityMilli = 0;
-    let dueDay = first.needDay;
-    let level = first.level;
-    for (let i = 0; i < pending.length; i++) {
-      quantityMilli += pendingMilli[i]!;
-      if (pending[i]!.level < level) level = pending[i]!.level;
-    }
+    let dueDay = req.needDay[first]!;
     let releaseDay = dueDay - leadTimeDays;
     const late = releaseDay < today;
     if (late) {
@@ -272,41 +310,41 @@ export function explode(input: ExplosionInput): ExplosionResult {
     const ref = plannedOrders.length + 1;
     plannedOrders.push({
       ref,
-      kind: made ? 'production' : 'purchase',
+      kind: bom !== null ? 'production' : 'purchase',
       itemId: node.itemId,
       quantityMilli,
       releaseDate: dates.of(releaseDay),
       dueDate: dates.of(dueDay),
-      bomId: made ? item.bom!.bomId : null,
+      bomId: bom !== null ? bom.bomId : null,
       level,
       rootDemandId,
       late,
     });
-    plannedFacts.push({ dueDay, releaseDay, leadTimeDays, made });
-    for (let i = 0; i < pending.length; i++) addPeg(pending[i]!, node, pendingMilli[i]!, { kind: 'planned', ref }, -1);
+    facts.orderDueDay.push(dueDay);
+    facts.orderReleaseDay.push(releaseDay);
+    facts.orderLeadTimeDays.push(leadTimeDays);
+    facts.orderMade.push(bom !== null);
+    componentDemands.push({ kind: 'planned_order_component', plannedRef: ref });
+    const supply: PegSupply = { kind: 'planned', ref };
+    for (let i = 0; i < pending.length; i++) addPeg(pending[i]!, node, pendingMilli[i]!, supply, -1);
     pending.length = 0;
     pendingMilli.length = 0;
-    if (!made) return;
-    const lines = item.bom!.lines;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
+    if (bom === null) return;
+    for (let i = 0; i < bom.lines.length; i++) {
+      const line = bom.lines[i]!;
       const component = nodes[node.componentNodes[i]!]!;
-      component.requirements.push({
-        rootIndex: first.rootIndex,
-        level: level + 1,
-        quantityMilli: componentRequirementMilli(
-          quantityMilli,
-          line.quantityPerMilli,
-          line.scrapBp,
-          component.item?.countUnit ?? false,
-        ),
-        needDay: releaseDay,
-        seq: seq++,
-        demandLineId: -1,
-        plannedRef: ref,
-      });
+      const milli = componentRequirementMilli(
+        quantityMilli,
+        line.quantityPerMilli,
+        line.scrapBp,
+        component.item?.countUnit ?? false,
+      );
+      addRequirement(component, rootIndex, level + 1, milli, releaseDay, ref);
     }
   };
+
+  const byPriority = (a: number, b: number) =>
+    req.rootIndex[a]! - req.rootIndex[b]! || req.needDay[a]! - req.needDay[b]! || a - b;
 
   for (const bucket of byCode) {
     for (const index of bucket) {
@@ -316,11 +354,11 @@ export function explode(input: ExplosionInput): ExplosionResult {
       requirements.sort(byPriority);
       if (node.item === undefined) {
         let lastRoot = -1;
-        for (const requirement of requirements) {
-          if (requirement.rootIndex === lastRoot) continue;
-          lastRoot = requirement.rootIndex;
+        for (const r of requirements) {
+          if (req.rootIndex[r] === lastRoot) continue;
+          lastRoot = req.rootIndex[r]!;
           problems.push({
-            demandId: input.demands[requirement.rootIndex]!.demandId,
+            demandId: demands[lastRoot]!.demandId,
             itemId: node.itemId,
             message: `item ${node.itemId} is unknown`,
           });
@@ -328,20 +366,21 @@ export function explode(input: ExplosionInput): ExplosionResult {
         continue;
       }
       const leadDays = node.leadTimeDays ?? 0;
-      for (const requirement of requirements) {
-        const head = pending[0];
-        if (head !== undefined && (head.rootIndex !== requirement.rootIndex || head.needDay !== requirement.needDay)) {
-          planRest(node);
+      for (const r of requirements) {
+        const needDay = req.needDay[r]!;
+        if (pending.length > 0) {
+          const head = pending[0]!;
+          if (req.rootIndex[head] !== req.rootIndex[r] || req.needDay[head] !== needDay) planRest(node);
         }
-        let rest = requirement.quantityMilli;
+        let rest = req.quantityMilli[r]!;
         if (node.stockLeftMilli > 0) {
           const take = Math.min(rest, node.stockLeftMilli);
           node.stockLeftMilli -= take;
           rest -= take;
-          addPeg(requirement, node, take, { kind: 'stock' }, today);
+          addPeg(r, node, take, STOCK, today);
         }
         if (rest > 0 && node.supplyHead < node.supplies.length) {
-          const cutoff = Math.max(requirement.needDay, today + leadDays);
+          const cutoff = Math.max(needDay, today + leadDays);
           while (rest > 0 && node.supplyHead < node.supplies.length) {
             const supply = node.supplies[node.supplyHead]!;
             if (supply.dueDay > cutoff) break;
@@ -350,7 +389,7 @@ export function explode(input: ExplosionInput): ExplosionResult {
             supply.freeMilli -= take;
             if (supply.freeMilli === 0) node.supplyHead++;
             addPeg(
-              requirement,
+              r,
               node,
               take,
               { kind: supply.kind, id: supply.id, dueDate: supply.dueDate },
@@ -359,7 +398,7 @@ export function explode(input: ExplosionInput): ExplosionResult {
           }
         }
         if (rest > 0) {
-          pending.push(requirement);
+          pending.push(r);
           pendingMilli.push(rest);
         }
       }
@@ -370,7 +409,7 @@ export function explode(input: ExplosionInput): ExplosionResult {
   return {
     plannedOrders,
     pegs,
-    promises: promise(input, today, dates, plannedOrders, plannedFacts, pegs, pegFacts),
+    promises: promise(demands, needDays, today, dates, plannedOrders, pegs, facts),
     problems,
   };
 }
@@ -383,64 +422,56 @@ type Limit = DemandPromise['limitedBy'];
  * is seen.
  */
 function promise(
-  input: ExplosionInput,
+  demands: readonly ExplosionDemand[],
+  needDays: number[],
   today: number,
   dates: DateStrings,
   plannedOrders: PlannedOrder[],
-  plannedFacts: Array<{ dueDay: number; releaseDay: number; leadTimeDays: number; made: boolean }>,
   pegs: Peg[],
-  pegFacts: PegFacts[],
+  facts: PassFacts,
 ): DemandPromise[] {
-  const componentsReady = new Array<number>(plannedOrders.length).fill(today);
-  const componentsLimit = new Array<Limit>(plannedOrders.length).fill(null);
-  const ready = new Array<number>(plannedOrders.length).fill(-1);
-  const limit = new Array<Limit>(plannedOrders.length).fill(null);
-  const promised = input.demands.map((demand) => readDay(demand.needDate, 'needDate'));
-  const promiseLimit = new Array<Limit>(input.demands.length).fill(null);
+  const count = plannedOrders.length;
+  const componentsReady = new Array<number>(count).fill(today);
+  const componentsLimit = new Array<Limit>(count).fill(null);
+  const ready = new Array<number>(count).fill(-1);
+  const limit = new Array<Limit>(count).fill(null);
+  const promised = needDays.slice();
+  const promiseLimit = new Array<Limit>(demands.length).fill(null);
 
   for (let p = pegs.length - 1; p >= 0; p--) {
-    const facts = pegFacts[p]!;
+    const plannedRef = facts.pegPlannedRef[p]!;
     let day: number;
-    let by: Limit;
-    if (facts.plannedRef === -1) {
-      day = facts.supplyDay;
-      by = { itemId: pegs[p]!.itemId, supply: pegs[p]!.supply.kind };
+    let index = -1;
+    if (plannedRef === -1) {
+      day = facts.pegSupplyDay[p]!;
     } else {
-      const index = facts.plannedRef - 1;
+      index = plannedRef - 1;
       if (ready[index] === -1) {
-        const order = plannedFacts[index]!;
-        ready[index] = order.dueDay;
-        limit[index] = { itemId: plannedOrders[index]!.itemId, supply: 'planned' };
-        if (order.made && componentsReady[index]! > order.releaseDay) {
-          ready[index] = Math.max(order.dueDay, componentsReady[index]! + order.leadTimeDays);
+        ready[index] = facts.orderDueDay[index]!;
+        if (facts.orderMade[index] && componentsReady[index]! > facts.orderReleaseDay[index]!) {
+          ready[index] = Math.max(ready[index]!, componentsReady[index]! + facts.orderLeadTimeDays[index]!);
           limit[index] = componentsLimit[index]!;
+        } else {
+          limit[index] = { itemId: plannedOrders[index]!.itemId, supply: 'planned' };
         }
       }
       day = ready[index]!;
-      by = limit[index]!;
     }
-    if (facts.forPlannedRef === -1) {
-      if (day > promised[facts.rootIndex]!) {
-        promised[facts.rootIndex] = day;
-        promiseLimit[facts.rootIndex] = by;
-      }
-    } else {
-      const index = facts.forPlannedRef - 1;
-      if (day > componentsReady[index]!) {
-        componentsReady[index] = day;
-        componentsLimit[index] = by;
-      }
+    const forPlannedRef = facts.pegForPlannedRef[p]!;
+    const target = forPlannedRef === -1 ? promised : componentsReady;
+    const at = forPlannedRef === -1 ? facts.pegRootIndex[p]! : forPlannedRef - 1;
+    if (day > target[at]!) {
+      target[at] = day;
+      const by = index === -1 ? { itemId: pegs[p]!.itemId, supply: pegs[p]!.supply.kind } : limit[index]!;
+      if (forPlannedRef === -1) promiseLimit[at] = by;
+      else componentsLimit[at] = by;
     }
   }
-  return input.demands.map((demand, index) => ({
+  return demands.map((demand, index) => ({
     demandId: demand.demandId,
     promisedDate: dates.of(promised[index]!),
     limitedBy: promiseLimit[index]!,
   }));
-}
-
-function byPriority(a: Requirement, b: Requirement): number {
-  return a.rootIndex - b.rootIndex || a.needDay - b.needDay || a.seq - b.seq;
 }
 
 function readDay(date: string, field: string): number {
