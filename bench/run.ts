@@ -8,6 +8,7 @@
  * BENCH_PLAN_ITEMS (default 100,000) items × 730 days; simulation times runMonteCarlo over BENCH_SIM_ITEMS
  * (default 10,000) items × 730 days × 10 runs and compares peak memory at 10 and 100 runs
  * (BENCH_SIM_MEMORY_RUNS); web times a usable dashboard on the demo in Chromium and sizes the initial JavaScript;
+ * explode times the requirement explosion of 1,000 customer orders over five-level BOMs (issue 7);
  * LEANSTOCK_BENCH_PG_URL (else
  * LEANSTOCK_TEST_PG_URL, else the local test database) for PostgreSQL.
  */
@@ -15,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchExplode, type ExplodeBenchResult, printExplode, writeExplodeResult } from './explode.bench.js';
 import { benchHttp, type HttpResult } from './http.bench.js';
 import { benchPostgresIngest, benchSqliteIngest, type IngestResult, redact } from './ingest.bench.js';
 import { benchPlan, PLAN_HISTORY_DAYS, type PlanBenchResult, type PlanRun, planBenchItems } from './plan.bench.js';
@@ -46,6 +48,7 @@ const PARTS = [
   'plan-sqlite',
   'simulation',
   'web',
+  'explode',
 ] as const;
 type Part = (typeof PARTS)[number];
 
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     plan: PlanBenchResult | null;
     simulation: SimulationBenchResult | null;
     web: WebBenchResult | null;
+    explode: ExplodeBenchResult | null;
     finished_at?: string;
     load_average_at_end?: number[];
   } = {
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
     plan: null,
     simulation: null,
     web: null,
+    explode: null,
   };
 
   const env = report.environment;
@@ -190,6 +195,16 @@ async function main(): Promise<void> {
       file,
       `${JSON.stringify({ started_at: report.started_at, environment: report.environment, finished_at: new Date().toISOString(), web: report.web }, null, 2)}\n`,
     );
+    console.log(`  written to ${relative(process.cwd(), file)}`);
+  }
+
+  if (only.includes('explode')) {
+    console.log(
+      '\nExplode: 1,000 customer orders (1–3 lines) over five-level BOMs with 2,000 components, netting and pegging, median of 7 runs …',
+    );
+    report.explode = benchExplode({ orders: 1000, runs: 7, warmupRuns: 2 });
+    printExplode(report.explode);
+    const file = writeExplodeResult(root, report.explode, started, report.environment);
     console.log(`  written to ${relative(process.cwd(), file)}`);
   }
 
