@@ -501,6 +501,17 @@ describe('explode: problems', () => {
     expect(result.pegs.filter((peg) => peg.itemId === 2).map((peg) => peg.quantityMilli)).toEqual([units(1)]);
   });
 
+  it('refuses BOMs that hold a cycle', () => {
+    const items = catalogue(made(1, 1, [[2, 1]]), made(2, 1, [[3, 1]]), made(3, 1, [[2, 1]]));
+    expect(() =>
+      explode({
+        today: '2026-03-02',
+        items,
+        demands: [{ demandId: 1, itemId: 1, quantityMilli: units(1), needDate: '2026-03-20' }],
+      }),
+    ).toThrow(RangeError);
+  });
+
   it('refuses a date that is not YYYY-MM-DD', () => {
     expect(() =>
       explode({

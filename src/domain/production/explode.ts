@@ -147,7 +147,8 @@ const STOCK: PegSupply = Object.freeze({ kind: 'stock' });
  * and supply that set it (the deepest late component when a production order waits for one), null when on time.
  *
  * Problems (the demand's explosion is then incomplete): an item unknown to `items`, and an item without a BOM or
- * a source (its shortfall is left unplanned and unpegged). Dates YYYY-MM-DD; throws RangeError for another form.
+ * a source (its shortfall is left unplanned and unpegged). Dates YYYY-MM-DD; throws RangeError for another form,
+ * and for BOMs reachable from the demands that hold a cycle (refused when BOMs are saved: see `findBomCycle`).
  * Pure: no I/O, no clock. Pegs share their demand and supply objects (one per customer line, planned order, or
  * stock): treat the result as read-only.
  *
