@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { CliDeps } from '../io.js';
+import { registerBomCommands } from './bom.command.js';
 import { registerCalcCommand } from './calc.command.js';
 import { registerCountsCommands } from './counts.command.js';
 import { registerCsvCommands } from './csv.command.js';
+import { registerCustomerCommands } from './customer.command.js';
 import { registerDemandCommand } from './demand.command.js';
 import { registerDemoCommand } from './demo.command.js';
 import { registerItemCommands } from './item.command.js';
@@ -48,4 +50,6 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerReviewCommands(program, deps);
   registerPlanCommands(program, deps);
   registerSimulateCommand(program, deps);
+  registerCustomerCommands(program, deps);
+  registerBomCommands(program, deps);
 }
