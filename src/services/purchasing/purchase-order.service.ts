@@ -23,6 +23,8 @@ import type { ServiceContext } from '../context.js';
 import { idempotentWrite } from '../idempotent-write.js';
 import { postMovementsWithin } from '../ledger.service.js';
 import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../pagination.js';
+import { fillAfterReceipt } from '../production/backorders.js';
+import { checkLateRiskOfPurchaseOrder } from '../production/late-risk.js';
 import { changeOnOrder } from './on-order.js';
 import { reevaluatePairs } from './reevaluate.js';
 import { purchaseOrderNumber, type TriggerOutcome } from './replenish.js';
@@ -212,6 +214,7 @@ export async function confirmPurchaseOrder(
       [orderEvent('purchase_order.confirmed', order.id, order.supplier_code, { promised_date: promised ?? null })],
       ctx.now,
     );
+    await checkLateRiskOfPurchaseOrder(tx, id, ctx);
     return requireView(tx, id);
   });
 }
@@ -375,6 +378,13 @@ export async function receivePurchaseOrder(
       .set({ status, updated_at: ctx.now, ...(complete && { received_at: ctx.now }) })
       .where('id', '=', id)
       .execute();
+    // Customer orders waiting for these goods get them, earliest promise first.
+    await fillAfterReceipt(
+      tx,
+      database,
+      accepted.map((a) => a.line),
+      ctx,
+    );
     events.push(
       orderEvent(complete ? 'purchase_order.received' : 'purchase_order.partly_received', id, order.supplier_code, {
         lines: receipt.map((entry) => ({
