@@ -138,6 +138,47 @@ describeEachDialect('Customer orders', ({ database }) => {
     await expectReservationsConsistent(database());
   });
 
+  /*
+   * Three levels, asked too early (CTP): 5 DESK wanted 2026-03-08, today 03-02. DESK (2 days) releases 03-06; TOP
+   * (1 day) is needed then and releases 03-05; BOARD (5 days) is needed 03-05 and would release 02-28, before today:
+   * it releases today and comes 03-07. GLUE (2 days) comes 03-05, LEG (3 days) 03-06. Forward: TOP is ready
+   * max(03-06, 03-07 + 1) = 03-08, DESK max(03-08, 03-08 + 2) = 03-10: the promise is two days after the request.
+   */
+  it('promises a three-level order when its slowest component allows, later than requested', async () => {
+    await seedMakeToOrder(database());
+    const confirmed = await createCustomerOrder(
+      database(),
+      {
+        customer: 'BLOM',
+        requested_date: '2026-03-08',
+        confirm: true,
+        lines: [{ sku: 'DESK', location: 'MAIN', quantity: 5 }],
+      },
+      mtoCtx(),
+    );
+    expect(confirmed.promised_date).toBe('2026-03-10');
+    expect(confirmed.created.map((s) => [s.kind, s.sku, s.quantity, s.release_date, s.due_date])).toEqual([
+      ['production_order', 'DESK', 5, '2026-03-06', '2026-03-08'],
+      ['production_order', 'TOP', 5, '2026-03-05', '2026-03-06'],
+      ['purchase_order_line', 'LEG', 20, null, null],
+      ['purchase_order_line', 'BOARD', 5, null, null],
+      ['purchase_order_line', 'GLUE', 2.5, null, null],
+    ]);
+    expect((await getProductionOrder(database(), 'MO-000001')).components).toEqual([
+      expect.objectContaining({ sku: 'TOP', required: 5, backordered: 5 }),
+      expect.objectContaining({ sku: 'LEG', required: 20, backordered: 20 }),
+    ]);
+    const pegs = (await getCustomerOrder(database(), 'SO-000001')).pegging;
+    expect(pegs.map((p) => [p.level, p.sku, p.quantity, p.need_date, p.supply.kind, p.supply.date])).toEqual([
+      [0, 'DESK', 5, '2026-03-08', 'production_order', '2026-03-08'],
+      [1, 'TOP', 5, '2026-03-06', 'production_order', '2026-03-06'],
+      [1, 'LEG', 20, '2026-03-06', 'purchase_order_line', '2026-03-06'],
+      [2, 'BOARD', 5, '2026-03-05', 'purchase_order_line', '2026-03-07'],
+      [2, 'GLUE', 2.5, '2026-03-05', 'purchase_order_line', '2026-03-05'],
+    ]);
+    await expectReservationsConsistent(database());
+  });
+
   it('runs the order end to end: components received, production completed, the order shipped', async () => {
     await seedMakeToOrder(database());
     await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());
@@ -192,5 +233,319 @@ describeEachDialect('Customer orders', ({ database }) => {
     expect(await balanceOf(database(), 'SHADE')).toEqual({ on_hand: 2_000, allocated: 0, backordered: 0, on_order: 0 });
     expect((await getCustomerOrder(database(), 'SO-000001')).pegging.every((p) => p.status === 'consumed')).toBe(true);
     await expectReservationsConsistent(database());
+  });
+
+  it('changes a confirmed order by taking back what it created and exploding again; changing back restores it', async () => {
+    await seedMakeToOrder(database());
+    await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());
+    const afterConfirm = {
+      lamp: await balanceOf(database(), 'LAMP'),
+      shade: await balanceOf(database(), 'SHADE'),
+      bulb: await balanceOf(database(), 'BULB'),
+    };
+    const changed = await changeCustomerOrder(
+      database(),
+      'SO-000001',
+      { lines: [{ line_no: 1, quantity: 14 }] },
+      mtoCtx(MTO_NOW + 1000),
+    );
+    // MO-000001 (planned) is cancelled and the 12 SHADE it added leave the draft line (deleted at 0); 14 LAMP need
+    // MO-000002 of 14, 28 BULB from stock and 14 SHADE, 16 in packs of 4.
+    expect(changed.withdrawn.map((s) => [s.number, s.sku, s.quantity, s.status])).toEqual([
+      ['MO-000001', 'LAMP', 10, 'cancelled'],
+      ['PO-000001', 'SHADE', 12, 'removed'],
+    ]);
+    expect(changed.created.map((s) => [s.number, s.sku, s.quantity])).toEqual([
+      ['MO-000002', 'LAMP', 14],
+      ['PO-000001', 'SHADE', 16],
+    ]);
+    expect(changed.lines[0]).toMatchObject({ quantity: 14, backordered: 14 });
+    expect(await balanceOf(database(), 'BULB')).toMatchObject({ allocated: 28_000, on_order: 50_000 });
+    expect(await balanceOf(database(), 'SHADE')).toMatchObject({ backordered: 14_000, on_order: 16_000 });
+    await expectReservationsConsistent(database());
+
+    await changeCustomerOrder(
+      database(),
+      'SO-000001',
+      { lines: [{ line_no: 1, quantity: 10 }] },
+      mtoCtx(MTO_NOW + 2000),
+    );
+    expect({
+      lamp: await balanceOf(database(), 'LAMP'),
+      shade: await balanceOf(database(), 'SHADE'),
+      bulb: await balanceOf(database(), 'BULB'),
+    }).toEqual(afterConfirm);
+    const open = await database()
+      .db.selectFrom('production_orders')
+      .select(['number', 'quantity_milli'])
+      .where('status', '=', 'planned')
+      .execute();
+    expect(open.map((o) => [o.number, Number(o.quantity_milli)])).toEqual([['MO-000003', 10_000]]);
+    expect((await purchaseLines(database())).map((l) => [l.sku, Number(l.quantity_milli)])).toEqual([
+      ['BULB', 50_000],
+      ['SHADE', 12_000],
+    ]);
+    await expectReservationsConsistent(database());
+  });
+
+  it('cancelling returns every quantity: balances and draft lines as they were before the order', async () => {
+    await seedMakeToOrder(database());
+    const before = await snapshot(database());
+    // 3 lamps take 6 bulbs: position 30 − 6 = 24 stays above the reorder point, so nothing else is ordered.
+    await createCustomerOrder(database(), { ...lampOrder(3), confirm: true }, mtoCtx());
+    expect(await balanceOf(database(), 'BULB')).toMatchObject({ allocated: 6_000 });
+    const cancelled = await cancelCustomerOrder(
+      database(),
+      'SO-000001',
+      { reason: 'customer changed plans' },
+      mtoCtx(),
+    );
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancel_reason: 'customer changed plans', notes: [] });
+    expect(cancelled.withdrawn.map((s) => [s.number, s.quantity])).toEqual([
+      ['MO-000001', 3],
+      ['PO-000001', 4],
+    ]);
+    const after = await snapshot(database());
+    // Balances the order created hold nothing; the others are as before.
+    const held = (rows: typeof before.balances) =>
+      rows
+        .map(({ updated_at: _u, ...b }) => b)
+        .filter(
+          (b) =>
+            b.on_hand_milli !== 0 || b.allocated_milli !== 0 || b.backordered_milli !== 0 || b.on_order_milli !== 0,
+        );
+    expect(held(after.balances)).toEqual(held(before.balances));
+    expect(after.purchaseLines).toEqual(before.purchaseLines);
+    expect(after.pegs.every((p) => p.status === 'cancelled')).toBe(true);
+    expect(after.productions.map((o) => o.status)).toEqual(['cancelled']);
+    await expectReservationsConsistent(database());
+  });
+
+  it('leaves a sent purchase line and a released production order as free supply, and says so', async () => {
+    await seedMakeToOrder(database());
+    await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());
+    const shadeLine = (await purchaseLines(database())).find((l) => l.sku === 'SHADE')!;
+    await sendPurchaseOrder(database(), Number(shadeLine.purchase_order_id), mtoCtx());
+    await releaseProductionOrder(database(), 'MO-000001', mtoCtx());
+    const cancelled = await cancelCustomerOrder(database(), 'SO-000001', {}, mtoCtx());
+    expect(cancelled.withdrawn).toEqual([]);
+    expect(cancelled.notes).toEqual([
+      'MO-000001 (LAMP) is released: it stays as free supply',
+      'PO-000001 is sent: 12 SHADE stays as free open supply',
+    ]);
+    // The released order keeps its components: 20 BULB allocated, 10 SHADE waiting for the sent line.
+    expect(await getProductionOrder(database(), 'MO-000001')).toMatchObject({
+      customer_order: null,
+      status: 'released',
+      components: [
+        expect.objectContaining({ sku: 'SHADE', backordered: 10 }),
+        expect.objectContaining({ sku: 'BULB', allocated: 20 }),
+      ],
+    });
+    expect(await balanceOf(database(), 'LAMP')).toEqual({ on_hand: 0, allocated: 0, backordered: 0, on_order: 10_000 });
+    await expectReservationsConsistent(database());
+
+    // A new order for 10 lamps is served by the free production order: nothing new is made or bought.
+    const next = await createCustomerOrder(
+      database(),
+      {
+        customer: 'BLOM',
+        requested_date: '2026-03-25',
+        confirm: true,
+        lines: [{ sku: 'LAMP', location: 'MAIN', quantity: 10 }],
+      },
+      mtoCtx(),
+    );
+    expect(next.created).toEqual([]);
+    expect(next.pegging).toEqual([
+      expect.objectContaining({
+        sku: 'LAMP',
+        supply: { kind: 'production_order', ref: 'MO-000001', date: '2026-03-20' },
+      }),
+    ]);
+    expect(next.promised_date).toBe('2026-03-25');
+    await expectReservationsConsistent(database());
+  });
+
+  it('fills backorders in order of promise: goods that arrive early go to the earlier promise, the supplies swap', async () => {
+    await seedMakeToOrder(database());
+    const order = (customer: string, requested: string) => ({
+      customer,
+      requested_date: requested,
+      confirm: true,
+      lines: [{ sku: 'SHADE', location: 'MAIN', quantity: 4 }],
+    });
+    await createCustomerOrder(database(), order('ROSSI', '2026-03-30'), mtoCtx());
+    await sendPurchaseOrder(database(), 1, mtoCtx());
+    const second = await createCustomerOrder(database(), order('BLOM', '2026-03-10'), mtoCtx());
+    expect(second.created.map((s) => [s.number, s.quantity])).toEqual([['PO-000002', 4]]);
+    expect(second.promised_date).toBe('2026-03-10');
+    await receivePurchaseOrder(database(), 1, { lines: [{ sku: 'SHADE', location: 'MAIN', quantity: 4 }] }, mtoCtx());
+    const first = await getCustomerOrder(database(), 'SO-000001');
+    expect((await getCustomerOrder(database(), 'SO-000002')).lines[0]).toMatchObject({ allocated: 4, backordered: 0 });
+    expect(first.lines[0]).toMatchObject({ allocated: 0, backordered: 4 });
+    expect(first.pegging).toEqual([
+      expect.objectContaining({ status: 'waiting', supply: expect.objectContaining({ ref: 'PO-000002' }) }),
+    ]);
+    await expectReservationsConsistent(database());
+  });
+
+  it('flags late risk when a pegged supply slips past the date the promise counted on, naming it', async () => {
+    await seedMakeToOrder(database());
+    await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());
+    const { confirmPurchaseOrder } = await import('../purchasing/purchase-order.service.js');
+    await sendPurchaseOrder(database(), 1, mtoCtx());
+    expect((await getCustomerOrder(database(), 'SO-000001')).late_risk).toBe(false);
+    // The supplier confirms 03-24 for the shades the production order needs on 03-18: the confirmation flags it.
+    await confirmPurchaseOrder(database(), 1, { promised_date: '2026-03-24' }, mtoCtx());
+    expect(await getCustomerOrder(database(), 'SO-000001')).toMatchObject({
+      late_risk: true,
+      late_risk_note: 'PO-000001 (SHADE) now due 2026-03-24, counted on 2026-03-18, needed 2026-03-18',
+    });
+    const report = await checkLateRisk(database(), mtoCtx());
+    expect(report).toEqual({
+      checked: 1,
+      at_risk: [
+        {
+          number: 'SO-000001',
+          note: 'PO-000001 (SHADE) now due 2026-03-24, counted on 2026-03-18, needed 2026-03-18',
+        },
+      ],
+      cleared: [],
+    });
+    expect(await listCustomerOrders(database(), { late_risk: true })).toMatchObject({
+      data: [{ number: 'SO-000001', late_risk: true }],
+    });
+    await database()
+      .db.updateTable('purchase_orders')
+      .set({ promised_date: '2026-03-18' })
+      .where('id', '=', 1)
+      .execute();
+    expect(await checkLateRisk(database(), mtoCtx())).toMatchObject({ at_risk: [], cleared: ['SO-000001'] });
+  });
+
+  it('answers a retried create with the same idempotency key from the first, ordering nothing twice', async () => {
+    await seedMakeToOrder(database());
+    const first = await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx(MTO_NOW, 'k-1'));
+    const again = await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx(MTO_NOW, 'k-1'));
+    expect(again).toEqual(first);
+    expect(await database().db.selectFrom('production_orders').select('id').execute()).toHaveLength(1);
+    expect(await balanceOf(database(), 'SHADE')).toMatchObject({ on_order: 12_000, backordered: 10_000 });
+    await expect(confirmCustomerOrder(database(), 'SO-000001', mtoCtx())).rejects.toMatchObject({
+      code: 'LS_INVALID_STATE',
+      message: 'number: SO-000001 is confirmed; cannot confirm it',
+    });
+  });
+
+  it('refuses bad input with the field named and changes nothing', async () => {
+    await seedMakeToOrder(database());
+    await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());
+    await createCustomerOrder(database(), { ...lampOrder(1) }, mtoCtx());
+    await cancelCustomerOrder(database(), 'SO-000002', { reason: 'test' }, mtoCtx());
+    const before = await snapshot(database());
+    const line = (fields: Record<string, unknown>) => ({
+      customer: 'ROSSI',
+      lines: [{ sku: 'LAMP', location: 'MAIN', quantity: 1, ...fields }],
+    });
+    const cases: Array<[() => Promise<unknown>, string, string]> = [
+      [
+        () => createCustomerOrder(database(), { ...line({}), customer: 'NOBODY' }, mtoCtx()),
+        'LS_UNKNOWN_CUSTOMER',
+        'customer: unknown customer',
+      ],
+      [
+        () => createCustomerOrder(database(), line({ sku: 'NOPE' }), mtoCtx()),
+        'LS_UNKNOWN_ITEM',
+        'lines[0].sku: unknown SKU',
+      ],
+      [
+        () => createCustomerOrder(database(), line({ location: 'NOWHERE' }), mtoCtx()),
+        'LS_UNKNOWN_LOCATION',
+        'lines[0].location: unknown location',
+      ],
+      [
+        () => createCustomerOrder(database(), line({ quantity: 0 }), mtoCtx()),
+        'LS_VALIDATION',
+        'lines[0].quantity: must be greater than zero',
+      ],
+      [
+        () => createCustomerOrder(database(), line({ quantity: -2 }), mtoCtx()),
+        'LS_VALIDATION',
+        'lines[0].quantity: must be greater than zero',
+      ],
+      [
+        () => createCustomerOrder(database(), line({ quantity: 1.0005 }), mtoCtx()),
+        'LS_VALIDATION',
+        'lines[0].quantity: must have at most 3 decimal places',
+      ],
+      [
+        () => createCustomerOrder(database(), line({ requested_date: '2026-03-01' }), mtoCtx()),
+        'LS_VALIDATION',
+        'lines[0].requested_date: must not be in the past (today is 2026-03-02 at MAIN)',
+      ],
+      [
+        () => createCustomerOrder(database(), { ...line({}), lines: [] }, mtoCtx()),
+        'LS_VALIDATION',
+        'lines: must be a list of at least one line',
+      ],
+      [
+        () => confirmCustomerOrder(database(), 'SO-000002', mtoCtx()),
+        'LS_INVALID_STATE',
+        'number: SO-000002 is cancelled; cannot confirm it',
+      ],
+      [
+        () => confirmCustomerOrder(database(), 'SO-999999', mtoCtx()),
+        'LS_UNKNOWN_CUSTOMER_ORDER',
+        'number: no customer order SO-999999',
+      ],
+      [
+        () => shipCustomerOrder(database(), 'SO-000001', { lines: [{ line_no: 1, quantity: 1 }] }, mtoCtx()),
+        'LS_VALIDATION',
+        'lines[0].quantity: is more than the 0 allocated to line 1 (10 still backordered)',
+      ],
+      [
+        () => shipCustomerOrder(database(), 'SO-000001', undefined, mtoCtx()),
+        'LS_INVALID_STATE',
+        'number: nothing of SO-000001 is allocated to ship yet',
+      ],
+      [
+        () => changeCustomerOrder(database(), 'SO-000001', { lines: [{ line_no: 2, quantity: 3 }] }, mtoCtx()),
+        'LS_VALIDATION',
+        'lines[0].line_no: SO-000001 has no line 2',
+      ],
+      [
+        () => changeCustomerOrder(database(), 'SO-000001', { lines: [{ line_no: 1, quantity: 0 }] }, mtoCtx()),
+        'LS_VALIDATION',
+        'lines[0].quantity: must be greater than zero',
+      ],
+      [
+        () => cancelCustomerOrder(database(), 'SO-000002', {}, mtoCtx()),
+        'LS_INVALID_STATE',
+        'number: SO-000002 is cancelled; cannot cancel it',
+      ],
+    ];
+    for (const [call, code, message] of cases) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, message).toMatchObject({ code });
+      expect((error as Error).message.startsWith(message), `${(error as Error).message} starts with ${message}`).toBe(
+        true,
+      );
+    }
+    expect(await snapshot(database())).toEqual(before);
+  });
+
+  it('refuses to confirm an order whose component has no source, naming it, and changes nothing', async () => {
+    await seedMakeToOrder(database());
+    await database().db.updateTable('supplier_items').set({ active: 0 }).execute();
+    await createCustomerOrder(database(), lampOrder(1), mtoCtx());
+    const before = await snapshot(database());
+    await expect(confirmCustomerOrder(database(), 'SO-000001', mtoCtx())).rejects.toMatchObject({
+      code: 'LS_VALIDATION',
+      message: 'lines[0].sku: SHADE has no BOM and no active source to buy it from, so LAMP cannot be planned',
+    });
+    expect(await snapshot(database())).toEqual(before);
   });
 });
