@@ -89,8 +89,26 @@ export async function splitPeg(
     return;
   }
   await updatePeg(tx, Number(peg.id), { quantity_milli: quantity - take, updated_at: now });
-  const { id: _id, ...rest } = peg;
-  await insertPegs(tx, [{ ...rest, ...supply, quantity_milli: take, status, created_at: now, updated_at: now }]);
+  await insertPegs(tx, [
+    {
+      customer_order_id: peg.customer_order_id,
+      customer_order_line_id: peg.customer_order_line_id,
+      level: peg.level,
+      item_id: peg.item_id,
+      location_id: peg.location_id,
+      demand_kind: peg.demand_kind,
+      demand_id: peg.demand_id,
+      supply_kind: peg.supply_kind,
+      supply_id: peg.supply_id,
+      supply_date: peg.supply_date,
+      ...supply,
+      quantity_milli: take,
+      need_date: peg.need_date,
+      status,
+      created_at: now,
+      updated_at: now,
+    },
+  ]);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   listPegsOfDemands,
   listProductionComponents,
   listProductionOrderRows,
+  locationCodes,
   type NewPegRow,
   type ProductionComponentDetail,
   type ProductionOrderDetail,
@@ -26,8 +27,8 @@ import type { ServiceContext } from '../context.js';
 import { idempotentWrite } from '../idempotent-write.js';
 import { ledgerRepository, type MovementView, postMovementsWithin } from '../ledger.service.js';
 import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../pagination.js';
-import { changeOnOrder } from '../purchasing/on-order.js';
-import type { TriggerOutcome } from '../purchasing/replenish.js';
+import { changeOnOrder, type OnOrderChange } from '../purchasing/on-order.js';
+import { replenish, type TriggerOutcome } from '../purchasing/replenish.js';
 import { fillBackorders, rebalanceSupply } from './backorders.js';
 import { addDays, componentsFor, laterDate, localDateAt, productionNumber } from './explosion.js';
 import { checkLateRiskWithin } from './late-risk.js';
@@ -301,13 +302,83 @@ export async function releaseProductionOrder(
       if (allocated > 0) pegs.push({ ...base, quantity_milli: allocated, status: 'allocated' });
       if (unreserved > allocated) pegs.push({ ...base, quantity_milli: unreserved - allocated, status: 'waiting' });
     }
+    // A make-to-order component is never stocked: its shortfall is bought for this order, as an explosion would.
+    const purchased = await buyMakeToOrderShortfalls(tx, database, pegs, ctx);
     await insertPegs(tx, pegs);
     const deltas = new ReservationDeltas();
     for (const peg of pegs) deltas.add(peg, peg.status, Number(peg.quantity_milli));
-    const triggered = await deltas.apply(tx, database, ctx);
+    const triggered = [...purchased, ...(await deltas.apply(tx, database, ctx))];
     await updateProductionOrder(tx, Number(mo.id), { status: 'released', released_at: ctx.now, updated_at: ctx.now });
     return { ...(await requireView(tx, number)), movements: [], triggered };
   });
+}
+
+/**
+ * Drafts purchase lines (through `replenish`, as make-to-order needs) for the waiting pegs of make-to-order
+ * components and pegs them to those lines, due today + the line's lead time; other shortfalls wait for stock, where
+ * their own policy orders them (a reorder point sees the backorder in the inventory position).
+ */
+async function buyMakeToOrderShortfalls(
+  tx: Tx,
+  database: Database,
+  pegs: NewPegRow[],
+  ctx: ServiceContext,
+): Promise<TriggerOutcome[]> {
+  const waiting = pegs.filter((p) => p.status === 'waiting');
+  if (waiting.length === 0) return [];
+  const pairs = waiting.map((p) => [Number(p.item_id), Number(p.location_id)] as [number, number]);
+  const policies = await ledgerRepository(database).findPolicies(tx, pairs);
+  const wanted = waiting.filter(
+    (p) => policies.get(balanceKey(Number(p.item_id), Number(p.location_id)))?.kind === 'make_to_order',
+  );
+  if (wanted.length === 0) return [];
+  const items = await loadProductionItems(
+    tx,
+    wanted.map((p) => Number(p.item_id)),
+  );
+  const codes = await locationCodes(
+    tx,
+    wanted.map((p) => Number(p.location_id)),
+  );
+  const drafted = await replenish(
+    tx,
+    wanted.map((p) => ({
+      itemId: Number(p.item_id),
+      locationId: Number(p.location_id),
+      sku: items.get(Number(p.item_id))!.sku,
+      location: codes.get(Number(p.location_id))!,
+      policy: { kind: 'make_to_order' as const },
+      positionMilli: 0,
+      positionBeforeMilli: 0,
+      demandMilli: Number(p.quantity_milli),
+    })),
+    ctx,
+  );
+  const lineIds = drafted.lineIds.filter((id): id is number => id !== null);
+  const leadTimes = new Map(
+    (
+      await tx
+        .selectFrom('purchase_order_lines')
+        .select(['id', 'lead_time_days'])
+        .where('id', 'in', lineIds.length > 0 ? lineIds : [-1])
+        .execute()
+    ).map((l) => [Number(l.id), l.lead_time_days === null ? 0 : Number(l.lead_time_days)]),
+  );
+  const onOrder: OnOrderChange[] = [];
+  wanted.forEach((peg, i) => {
+    const lineId = drafted.lineIds[i];
+    if (lineId === null || lineId === undefined) return;
+    peg.supply_kind = 'purchase_order_line';
+    peg.supply_id = lineId;
+    peg.supply_date = addDays(peg.supply_date, leadTimes.get(lineId) ?? 0);
+    onOrder.push({
+      itemId: Number(peg.item_id),
+      locationId: Number(peg.location_id),
+      deltaMilli: drafted.onOrderAddedMilli[i]!,
+    });
+  });
+  await changeOnOrder(tx, database, onOrder, ctx.now);
+  return drafted.outcomes;
 }
 
 /**
