@@ -96,7 +96,12 @@ export function NewCustomerOrder() {
             <Field
               label="Customer"
               error={at('customer')}
-              hint={noCustomer ? 'No customers yet: type a customer code the API knows' : 'Code of the customer'}
+              hint={
+                known.find((c) => c.code === customer.trim())?.name ??
+                (noCustomer
+                  ? 'No customers yet: add one with POST /customers or leanstock customer add'
+                  : 'Code of the customer')
+              }
             >
               {(props) => (
                 <input

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api';
-import { date, dateTime, num } from '../format';
+import { date, num } from '../format';
 import { Link, useLocation, useTitle } from '../router';
 import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, ScrollRegion, Stat } from '../ui';
 import { useApi } from '../use-api';
@@ -20,6 +20,7 @@ import {
   triggeredWords,
 } from './mto-common';
 import './mto.css';
+import { SupplyTimeline, type TimelineBar, type TimelineMark } from './supply-timeline';
 
 const KIND_WORDS: Record<string, string> = {
   purchase_order_line: 'buy',
@@ -59,9 +60,28 @@ function supplyWords(s: OrderSupply): string {
 
 /** What a write did for the order, in sentences: created, taken back, left alone, triggered. */
 function outcomeWords(outcome: CustomerOrderOutcome): string[] {
+  // A change takes back what the order had and creates it again: an item in both reads as one change.
+  const skus = new Set([...outcome.withdrawn, ...outcome.created].map((s) => s.sku));
+  const changed: string[] = [];
+  const created: OrderSupply[] = [];
+  const withdrawn: OrderSupply[] = [];
+  for (const sku of skus) {
+    const was = outcome.withdrawn.filter((s) => s.sku === sku);
+    const now = outcome.created.filter((s) => s.sku === sku);
+    if (was.length > 0 && now.length > 0) {
+      const total = (list: OrderSupply[]) => num(list.reduce((sum, s) => sum + s.quantity, 0));
+      const numbers = (list: OrderSupply[]) => [...new Set(list.map((s) => s.number))].join(', ');
+      const where = numbers(was) === numbers(now) ? `on ${numbers(now)}` : `${numbers(was)} → ${numbers(now)}`;
+      changed.push(`${sku} ${total(was)} → ${total(now)} (${where})`);
+    } else {
+      created.push(...now);
+      withdrawn.push(...was);
+    }
+  }
   const words: string[] = [];
-  if (outcome.created.length > 0) words.push(`Set in motion: ${outcome.created.map(supplyWords).join('; ')}.`);
-  if (outcome.withdrawn.length > 0) words.push(`Taken back: ${outcome.withdrawn.map(supplyWords).join('; ')}.`);
+  if (changed.length > 0) words.push(`Adjusted: ${changed.join('; ')}.`);
+  if (created.length > 0) words.push(`Set in motion: ${created.map(supplyWords).join('; ')}.`);
+  if (withdrawn.length > 0) words.push(`Taken back: ${withdrawn.map(supplyWords).join('; ')}.`);
   return [...words, ...outcome.notes, ...triggeredWords(outcome.triggered)];
 }
 
@@ -147,7 +167,7 @@ function OrderSummary({ order }: { order: Order }) {
     : order.shipped_at
       ? { label: 'Shipped', value: date(order.shipped_at), note: undefined }
       : order.confirmed_at
-        ? { label: 'Confirmed', value: date(order.confirmed_at), note: dateTime(order.confirmed_at) }
+        ? { label: 'Confirmed', value: date(order.confirmed_at), note: `by ${order.created_by}` }
         : { label: 'Created', value: date(order.created_at), note: order.created_by && `by ${order.created_by}` };
   return (
     <div className="stats mto-summary">
@@ -283,39 +303,48 @@ function LinesCard({ order, onDone }: { order: Order; onDone: (message: string) 
   return (
     <Card title="Lines">
       <ScrollRegion label={`Lines of ${order.number}`}>
-        <table className="mto-lines-table">
+        <table className="mto-stack">
           <caption className="sr-only">Lines of {order.number}</caption>
           <thead>
             <tr>
               <th>Line</th>
               <th>Item</th>
-              <th>Location</th>
               <th className="num">Ordered</th>
               <th className="num">Allocated</th>
               <th className="num">Backordered</th>
               <th className="num">Shipped</th>
               <th>Requested</th>
               <th>Promised</th>
-              {editable && <th>Change</th>}
+              {editable && (
+                <th>
+                  <span className="sr-only">Change</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
             {order.lines.map((line) => (
               <tr key={line.line_no}>
-                <td>{line.line_no}</td>
-                <td className="mto-wrap">
-                  <Link href={itemPath(line.sku)}>{line.sku}</Link>
-                  {line.item_name && <div className="mto-muted-small">{line.item_name}</div>}
+                <td data-label="Line">{line.line_no}</td>
+                <td className="mto-wrap mto-stack-head">
+                  <Link href={itemPath(line.sku)}>{line.sku}</Link>{' '}
+                  <span className="mto-muted-small">{line.item_name}</span>
+                  <div className="mto-muted-small">at {line.location}</div>
                 </td>
-                <td>{line.location}</td>
-                <td className="num">{qty(line.quantity, line.unit)}</td>
-                <td className="num">{num(line.allocated)}</td>
-                <td className="num">
+                <td className="num" data-label="Ordered">
+                  {qty(line.quantity, line.unit)}
+                </td>
+                <td className="num" data-label="Allocated">
+                  {num(line.allocated)}
+                </td>
+                <td className="num" data-label="Backordered">
                   {line.backordered > 0 ? <Chip tone="warn">{num(line.backordered)}</Chip> : num(line.backordered)}
                 </td>
-                <td className="num">{num(line.shipped)}</td>
-                <td>{date(line.requested_date)}</td>
-                <td>
+                <td className="num" data-label="Shipped">
+                  {num(line.shipped)}
+                </td>
+                <td data-label="Requested">{date(line.requested_date)}</td>
+                <td data-label="Promised">
                   <strong>{date(line.promised_date)}</strong>
                 </td>
                 {editable && (
@@ -326,7 +355,7 @@ function LinesCard({ order, onDone }: { order: Order; onDone: (message: string) 
                       aria-expanded={editing === line.line_no}
                       onClick={() => setEditing((e) => (e === line.line_no ? null : line.line_no))}
                     >
-                      Change line {line.line_no}
+                      Change<span className="sr-only"> line {line.line_no}</span>
                     </button>
                   </td>
                 )}
@@ -438,10 +467,30 @@ function SupplyLink({ number }: { number: string }) {
 }
 
 function SuppliesCard({ order }: { order: Order }) {
-  const supplies = order.supplies ?? [];
+  const all = order.supplies ?? [];
+  const active = all.filter((s) => !s.cancelled);
+  const takenBack = all.length - active.length;
+  const [showAll, setShowAll] = useState(false);
+  // A cancelled order has only what was taken back: show that.
+  const supplies = showAll || active.length === 0 ? all : active;
   return (
-    <Card title="What this order set in motion">
-      {supplies.length === 0 ? (
+    <Card
+      title="What this order set in motion"
+      actions={
+        takenBack > 0 &&
+        active.length > 0 && (
+          <button
+            type="button"
+            className="secondary mto-small-button"
+            aria-pressed={showAll}
+            onClick={() => setShowAll((s) => !s)}
+          >
+            {showAll ? 'Hide' : 'Show'} {takenBack} taken back
+          </button>
+        )
+      }
+    >
+      {all.length === 0 ? (
         <Empty title={order.status === 'draft' ? 'Nothing yet: the order is a draft.' : 'No new supply was needed.'}>
           {order.status === 'draft'
             ? 'Confirming it explodes the bills of materials and orders or schedules what stock and open supply do not cover.'
@@ -449,9 +498,12 @@ function SuppliesCard({ order }: { order: Order }) {
         </Empty>
       ) : (
         <>
-          <SupplyTimeline order={order} supplies={supplies} />
+          {active.length === 0 && (
+            <p className="muted">Everything this order set in motion was taken back when it was {order.status}.</p>
+          )}
+          <Timeline order={order} supplies={supplies} />
           <ScrollRegion label="Supplies">
-            <table>
+            <table className="mto-supplies">
               <caption className="sr-only">Supplies created for {order.number}</caption>
               <thead>
                 <tr>
@@ -465,21 +517,27 @@ function SuppliesCard({ order }: { order: Order }) {
                 </tr>
               </thead>
               <tbody>
-                {supplies.map((s) => (
-                  <tr key={`${s.number}|${s.sku}`} className={s.cancelled ? 'mto-cancelled' : undefined}>
-                    <td>
-                      <SupplyLink number={s.number} />
-                    </td>
-                    <td>{s.kind === 'production_order' ? 'make' : 'buy'}</td>
-                    <td>
-                      <Link href={itemPath(s.sku)}>{s.sku}</Link>
-                    </td>
-                    <td className="num">{num(s.quantity)}</td>
-                    <td>{date(s.release_date)}</td>
-                    <td>{date(s.due_date)}</td>
-                    <td>{s.cancelled ? 'taken back' : s.status.replaceAll('_', ' ')}</td>
-                  </tr>
-                ))}
+                {supplies.map((s) => {
+                  const due = dueOf(order, s);
+                  return (
+                    <tr key={`${s.number}|${s.sku}`} className={s.cancelled ? 'mto-cancelled' : undefined}>
+                      <td>
+                        <SupplyLink number={s.number} />
+                      </td>
+                      <td>{s.kind === 'production_order' ? 'make' : 'buy'}</td>
+                      <td>
+                        <Link href={itemPath(s.sku)}>{s.sku}</Link>
+                      </td>
+                      <td className="num">{num(s.quantity)}</td>
+                      <td>{s.release_date ? date(s.release_date) : <span className="muted">when sent</span>}</td>
+                      <td>
+                        {date(due.date)}
+                        {due.planned && <div className="mto-muted-small">as planned</div>}
+                      </td>
+                      <td>{s.cancelled ? 'taken back' : s.status.replaceAll('_', ' ')}</td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </ScrollRegion>
@@ -489,122 +547,48 @@ function SuppliesCard({ order }: { order: Order }) {
   );
 }
 
-const DAY = 86_400_000;
-
-function dayOf(iso: string): number {
-  return Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
-}
-
-function shortDate(ms: number): string {
-  return new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-}
-
 /**
- * Each supply as a bar from its release date to its due date, with lines at today, the requested and the promised
- * date: when the last bar ends is when the order can ship.
+ * The date a supply is due: its own, else (a purchase line on a draft order has no expected date yet) the date its
+ * pegs count on it.
  */
-function SupplyTimeline({ order, supplies }: { order: Order; supplies: OrderSupply[] }) {
-  const rows = supplies
-    .filter((s) => s.due_date !== null)
-    .sort((a, b) => (a.release_date ?? a.due_date!).localeCompare(b.release_date ?? b.due_date!));
-  if (rows.length === 0) return null;
-  const today = dayOf(new Date().toISOString());
-  const marks = [
-    { key: 'today', label: 'today', at: today, className: 'mto-mark-today' },
+function dueOf(order: Order, supply: OrderSupply): { date: string | null; planned: boolean } {
+  if (supply.due_date) return { date: supply.due_date, planned: false };
+  const pegged = (order.pegging ?? [])
+    .filter((p) => p.supply.ref === supply.number && p.sku === supply.sku)
+    .map((p) => p.supply.date)
+    .sort();
+  return { date: pegged[0] ?? null, planned: pegged.length > 0 };
+}
+
+function Timeline({ order, supplies }: { order: Order; supplies: OrderSupply[] }) {
+  const bars: TimelineBar[] = supplies.flatMap((s) => {
+    const due = dueOf(order, s).date;
+    return due === null
+      ? []
+      : [
+          {
+            key: `${s.number}|${s.sku}`,
+            label: `${s.number} · ${s.sku} × ${num(s.quantity)}`,
+            kind: s.kind === 'production_order' ? 'make' : 'buy',
+            release: s.release_date,
+            due,
+            cancelled: s.cancelled,
+          } satisfies TimelineBar,
+        ];
+  });
+  bars.sort((a, b) => (a.release ?? a.due).localeCompare(b.release ?? b.due) || a.due.localeCompare(b.due));
+  const marks: TimelineMark[] = [
     ...(order.requested_date
-      ? [{ key: 'requested', label: 'requested', at: dayOf(order.requested_date), className: 'mto-mark-requested' }]
+      ? [{ key: 'requested', label: 'requested', date: order.requested_date, className: 'mto-mark-requested' }]
       : []),
     ...(order.promised_date
-      ? [{ key: 'promised', label: 'promised', at: dayOf(order.promised_date), className: 'mto-mark-promised' }]
+      ? [{ key: 'promised', label: 'promised', date: order.promised_date, className: 'mto-mark-promised' }]
       : []),
   ];
-  const all = [
-    ...rows.flatMap((s) => [dayOf(s.release_date ?? s.due_date!), dayOf(s.due_date!)]),
-    ...marks.map((m) => m.at),
-  ];
-  const x0 = Math.min(...all) - DAY;
-  const x1 = Math.max(...all) + DAY;
-  const width = 640;
-  const pad = { left: 8, right: 8, top: 26, bottom: 24 };
-  const rowHeight = 40;
-  const height = pad.top + rows.length * rowHeight + pad.bottom;
-  const sx = (t: number) => pad.left + ((t - x0) / (x1 - x0)) * (width - pad.left - pad.right);
-  const spanDays = Math.round((x1 - x0) / DAY);
-  const step = Math.max(1, Math.ceil(spanDays / 5));
-  const ticks: number[] = [];
-  for (let t = x0 + DAY; t < x1; t += step * DAY) ticks.push(t);
-  const description = `Supplies for ${order.number} from release to due date: ${rows
-    .map((s) => `${s.number} ${s.sku} ${date(s.release_date)} to ${date(s.due_date)}`)
+  const title = `Supplies for ${order.number} from release to due date: ${bars
+    .map((b) => `${b.label} ${b.release ? `${date(b.release)} to ` : 'due '}${date(b.due)}`)
     .join('; ')}${order.promised_date ? `; promised ${date(order.promised_date)}` : ''}.`;
-  return (
-    <figure className="chart mto-timeline">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={description}>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={sx(t)} x2={sx(t)} y1={pad.top - 4} y2={height - pad.bottom} className="grid" />
-            <text x={sx(t)} y={height - 6} textAnchor="middle" className="axis">
-              {shortDate(t)}
-            </text>
-          </g>
-        ))}
-        {rows.map((s, i) => {
-          const start = sx(dayOf(s.release_date ?? s.due_date!));
-          const end = Math.max(start + 4, sx(dayOf(s.due_date!)));
-          const y = pad.top + i * rowHeight;
-          const cancelled = s.cancelled;
-          return (
-            <g key={`${s.number}|${s.sku}`} className={cancelled ? 'mto-bar-cancelled' : undefined}>
-              <text
-                x={start < width / 2 ? start : end}
-                y={y + 13}
-                textAnchor={start < width / 2 ? 'start' : 'end'}
-                className="mto-bar-label"
-              >
-                {s.number} · {s.sku} × {num(s.quantity)}
-              </text>
-              <rect
-                x={start}
-                y={y + 18}
-                width={end - start}
-                height={14}
-                rx={3}
-                className={s.kind === 'production_order' ? 'mto-bar-make' : 'mto-bar-buy'}
-              />
-            </g>
-          );
-        })}
-        {marks.map((m) => (
-          <g key={m.key} className={m.className}>
-            <line x1={sx(m.at)} x2={sx(m.at)} y1={pad.top - 8} y2={height - pad.bottom} />
-            <text
-              x={sx(m.at)}
-              y={pad.top - 12}
-              textAnchor={sx(m.at) > width - 60 ? 'end' : sx(m.at) < 60 ? 'start' : 'middle'}
-              className="mto-mark-label"
-            >
-              {m.label}
-            </text>
-          </g>
-        ))}
-      </svg>
-      <figcaption className="legend">
-        <span>
-          <i className="mto-key-make" /> make (production order)
-        </span>
-        <span>
-          <i className="mto-key-buy" /> buy (purchase order line)
-        </span>
-        <span>
-          <i className="mto-key-promised" /> promised date
-        </span>
-        {order.requested_date && (
-          <span>
-            <i className="mto-key-requested" /> requested date
-          </span>
-        )}
-      </figcaption>
-    </figure>
-  );
+  return <SupplyTimeline title={title} bars={bars} marks={marks} today={new Date().toISOString().slice(0, 10)} />;
 }
 
 function pegKey(peg: PegView): string {
@@ -636,33 +620,30 @@ function pegTree(pegs: PegView[]): { roots: PegNode[]; rest: PegView[] } {
   return { roots, rest: pegs.filter((p) => !used.has(p)) };
 }
 
-function PegLabel({ peg, order }: { peg: PegView; order: Order }) {
+function PegLabel({ peg, order, showDemand }: { peg: PegView; order: Order; showDemand: boolean }) {
   const ref = peg.supply.ref;
   const demand =
     peg.demand.kind === 'customer_order_line'
-      ? `line ${peg.demand.ref.split('/').at(-1)}`
-      : `component of ${peg.demand.ref}`;
+      ? `for line ${peg.demand.ref.split('/').at(-1)}`
+      : `for a component of ${peg.demand.ref}`;
   return (
     <div className="mto-peg">
-      <span>
+      <div>
         <strong>{peg.sku}</strong> × {qty(peg.quantity, unitOf(order, peg.sku))}{' '}
-        <span className="muted">for {demand}</span>
-      </span>
-      <span>
+        {showDemand && <span className="muted">{demand} </span>}
+        <Chip tone={peg.status === 'waiting' ? 'warn' : peg.status === 'cancelled' ? 'bad' : 'ok'}>{peg.status}</Chip>
+      </div>
+      <div className="mto-muted-small">
         needed {date(peg.need_date)} ←{' '}
         {peg.supply.kind === 'stock' ? (
-          <Chip tone="ok">stock</Chip>
+          'from stock'
         ) : (
           <>
-            <Chip tone={peg.supply.kind === 'production_order' ? 'info' : 'neutral'}>
-              {KIND_WORDS[peg.supply.kind] ?? peg.supply.kind}
-            </Chip>{' '}
-            {ref && <SupplyLink number={ref} />}
+            {KIND_WORDS[peg.supply.kind] ?? peg.supply.kind} {ref && <SupplyLink number={ref} />}, ready{' '}
+            {date(peg.supply.date)}
           </>
         )}
-        {peg.supply.kind !== 'stock' && <> ready {date(peg.supply.date)}</>}{' '}
-        <Chip tone={peg.status === 'waiting' ? 'warn' : peg.status === 'cancelled' ? 'bad' : 'ok'}>{peg.status}</Chip>
-      </span>
+      </div>
     </div>
   );
 }
@@ -672,7 +653,7 @@ function PegList({ nodes, order }: { nodes: PegNode[]; order: Order }) {
     <ul className="mto-tree">
       {keyed(nodes, (node) => pegKey(node.peg)).map(({ key, row: node }) => (
         <li key={key}>
-          <PegLabel peg={node.peg} order={order} />
+          <PegLabel peg={node.peg} order={order} showDemand={node.peg.level === 0} />
           {node.children.length > 0 && <PegList nodes={node.children} order={order} />}
         </li>
       ))}
@@ -698,7 +679,7 @@ function PeggingCard({ order }: { order: Order }) {
             <ul className="mto-tree mto-flat">
               {keyed(rest, pegKey).map(({ key, row: peg }) => (
                 <li key={key} style={{ marginLeft: `${peg.level * 1.25}rem` }}>
-                  <PegLabel peg={peg} order={order} />
+                  <PegLabel peg={peg} order={order} showDemand />
                 </li>
               ))}
             </ul>

@@ -75,7 +75,14 @@ export function CustomerOrders() {
     {
       key: 'number',
       label: 'Order',
-      render: (o) => <Link href={customerOrderPath(o.number)}>{o.number}</Link>,
+      render: (o) => (
+        <>
+          <Link href={customerOrderPath(o.number)}>{o.number}</Link>
+          <div className="mto-phone-only">
+            <CustomerOrderChip order={o} />
+          </div>
+        </>
+      ),
       sort: (o) => o.id,
     },
     {

@@ -124,13 +124,10 @@ export function ProductionOrderPage({ params }: { params: Record<string, string>
           <Card title="Components">
             <ComponentsTable order={o} />
           </Card>
-          {o.note && (
-            <Card title="Note">
-              <p>{o.note}</p>
-            </Card>
-          )}
-          <p>
-            <Link href={`/boms/${encodeURIComponent(o.sku)}?quantity=${o.quantity}`}>Bill of materials of {o.sku}</Link>
+          <p className="muted">
+            {o.note && <>Note: {o.note} · </>}
+            <Link href={`/boms/${encodeURIComponent(o.sku)}?quantity=${o.quantity}`}>Bill of materials of {o.sku}</Link>{' '}
+            (version {o.bom_version})
           </p>
         </>
       )}
@@ -143,12 +140,11 @@ function ComponentsTable({ order }: { order: Order }) {
   if (components.length === 0) return <Empty title="No components.">The bill of materials had no lines.</Empty>;
   return (
     <ScrollRegion label={`Components of ${order.number}`}>
-      <table>
+      <table className="mto-stack">
         <caption className="sr-only">Components of {order.number}</caption>
         <thead>
           <tr>
             <th>Component</th>
-            <th>Location</th>
             <th className="num">Per unit</th>
             <th className="num">Required</th>
             <th className="num">Allocated</th>
@@ -159,19 +155,28 @@ function ComponentsTable({ order }: { order: Order }) {
         <tbody>
           {components.map((c: ProductionComponent) => (
             <tr key={`${c.sku}|${c.location}`}>
-              <td className="mto-wrap">
-                <Link href={itemPath(c.sku)}>{c.sku}</Link>
-                {c.item_name && <div className="mto-muted-small">{c.item_name}</div>}
+              <td className="mto-wrap mto-stack-head">
+                <Link href={itemPath(c.sku)}>{c.sku}</Link> <span className="mto-muted-small">{c.item_name}</span>
+                <div className="mto-muted-small">at {c.location}</div>
               </td>
-              <td>{c.location}</td>
-              <td className="num">
-                {num(c.quantity_per)}
-                {c.scrap_factor ? <div className="mto-muted-small">+{num(c.scrap_factor * 100, 2)} % scrap</div> : null}
+              <td className="num" data-label="Per unit">
+                <span>
+                  {num(c.quantity_per)}
+                  {c.scrap_factor > 0 && (
+                    <span className="mto-muted-small"> +{num(c.scrap_factor * 100, 2)} % scrap</span>
+                  )}
+                </span>
               </td>
-              <td className="num">{qty(c.required, c.unit)}</td>
-              <td className="num">{num(c.allocated)}</td>
-              <td className="num">{num(c.issued)}</td>
-              <td className="num">
+              <td className="num" data-label="Required">
+                {qty(c.required, c.unit)}
+              </td>
+              <td className="num" data-label="Allocated">
+                {num(c.allocated)}
+              </td>
+              <td className="num" data-label="Issued">
+                {num(c.issued)}
+              </td>
+              <td className="num" data-label="Backordered">
                 {c.backordered > 0 ? <Chip tone="warn">{num(c.backordered)}</Chip> : num(c.backordered)}
               </td>
             </tr>

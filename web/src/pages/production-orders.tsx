@@ -61,7 +61,14 @@ export function ProductionOrders() {
     {
       key: 'number',
       label: 'Order',
-      render: (o) => <Link href={productionOrderPath(o.number)}>{o.number}</Link>,
+      render: (o) => (
+        <>
+          <Link href={productionOrderPath(o.number)}>{o.number}</Link>
+          <div className="mto-phone-only">
+            <ProductionChip status={o.status} />
+          </div>
+        </>
+      ),
       sort: (o) => o.id,
     },
     {
