@@ -82,7 +82,11 @@ describe('web app: make-to-order pages on a fresh database', () => {
     await page.getByRole('heading', { name: 'New customer order' }).waitFor();
 
     await page.getByLabel('Customer', { exact: true }).fill('CAFE');
-    await page.getByRole('form', { name: 'New customer order' }).getByLabel('Requested date (optional)').first().fill(requested);
+    await page
+      .getByRole('form', { name: 'New customer order' })
+      .getByLabel('Requested date (optional)')
+      .first()
+      .fill(requested);
     const line = page.getByRole('group', { name: 'Line 1' });
     await line.getByLabel('SKU').fill('CHAIR');
     await line.locator('.field-hint', { hasText: 'Oak chair' }).waitFor();
@@ -204,6 +208,59 @@ describe('web app: make-to-order pages on a fresh database', () => {
       cancel_reason: string;
     };
     expect(cancelled).toMatchObject({ status: 'cancelled', cancel_reason: 'Customer changed their mind' });
+    expect(problems).toEqual([]);
+  });
+
+  it('releases, reports and completes a production order, then ships an order from the stock it made', async () => {
+    for (const [sku, quantity] of [
+      ['LEG', 8],
+      ['SCREW', 17],
+    ] as const) {
+      await web.api('POST', '/movements', { type: 'receipt', sku, location: 'MAIN', quantity });
+    }
+    const made = await web.api('POST', '/production-orders', {
+      sku: 'FRAME',
+      location: 'MAIN',
+      quantity: 2,
+      due_date: isoDay(10),
+    });
+    const mo = made.number as string;
+    const { page, problems } = await web.open(`/production-orders/${mo}`);
+    await page.getByRole('button', { name: `Release ${mo}` }).click();
+    // Two frames need 2 × 4 = 8 legs and 2 × 8 × 1.05 = 16.8 → 17 screws (whole units): all in stock.
+    await page
+      .getByRole('status')
+      .getByText(`${mo} is released. Components allocated: LEG 8 of 8; SCREW 17 of 17.`)
+      .waitFor();
+
+    const report = page.getByRole('form', { name: `Report progress on ${mo}` });
+    await report.getByLabel(/^Good quantity/).fill('1');
+    await report.getByRole('button', { name: 'Report', exact: true }).click();
+    await page.getByRole('status').getByText('Reported 1 pcs of FRAME good:').waitFor();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('1 still to make');
+    await page.screenshot({ path: join(SCREENSHOTS, 'mto-production-reported.png'), fullPage: true });
+
+    await page.getByRole('button', { name: /^Complete/ }).click();
+    await page.getByRole('status').getByText(`${mo} is completed.`).waitFor();
+    const frames = (await web.api('GET', '/stock?sku=FRAME&location=MAIN')) as {
+      data: Array<{ location: string; on_hand: number }>;
+    };
+    expect(frames.data.find((b) => b.location === 'MAIN')?.on_hand).toBe(2);
+
+    const order = await web.api('POST', '/customer-orders', {
+      customer: 'CAFE',
+      confirm: true,
+      lines: [{ sku: 'FRAME', location: 'MAIN', quantity: 2 }],
+    });
+    await page.goto(`${web.server.url}/customer-orders/${order.number as string}`);
+    await page.getByRole('button', { name: 'Ship what is allocated' }).click();
+    await page.getByRole('status').getByText(`Shipped 2 pcs of FRAME from MAIN`).waitFor();
+    await expect(page.getByRole('status').textContent()).resolves.toContain(
+      `${order.number as string} is shipped in full.`,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'mto-order-shipped.png'), fullPage: true });
+    const shipped = await web.api('GET', `/customer-orders/${order.number as string}`);
+    expect(shipped.status).toBe('shipped');
     expect(problems).toEqual([]);
   });
 });
