@@ -4,6 +4,7 @@ import { calcRoutes } from './calc.routes.js';
 import { countTaskRoutes } from './count-task.routes.js';
 import { csvRoutes } from './csv.routes.js';
 import { customerRoutes } from './customer.routes.js';
+import { customerOrderRoutes } from './customer-order.routes.js';
 import { demandRoutes } from './demand.routes.js';
 import { eventRoutes } from './event.routes.js';
 import { itemRoutes } from './item.routes.js';
@@ -14,6 +15,7 @@ import { metricsRoutes } from './metrics.routes.js';
 import { movementRoutes } from './movement.routes.js';
 import { planRoutes } from './plan.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { productionOrderRoutes } from './production-order.routes.js';
 import { purchaseOrderRoutes } from './purchase-order.routes.js';
 import { simulationRoutes } from './simulation.routes.js';
 import { stockRoutes } from './stock.routes.js';
@@ -42,6 +44,8 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(countTaskRoutes);
   await app.register(planRoutes);
   await app.register(simulationRoutes);
+  await app.register(customerOrderRoutes);
+  await app.register(productionOrderRoutes);
   await app.register(customerRoutes);
   await app.register(bomRoutes);
 }

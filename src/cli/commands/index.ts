@@ -14,9 +14,11 @@ import { registerLocationCommands } from './location.command.js';
 import { registerMetricsCommand } from './metrics.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerMovementCommands } from './movement.command.js';
+import { registerOrderCommands } from './order.command.js';
 import { registerPlanCommands } from './plan.command.js';
 import { registerPurchaseOrderCommands } from './po.command.js';
 import { registerPolicyCommands } from './policy.command.js';
+import { registerProductionCommands } from './production.command.js';
 import { registerReviewCommands } from './review.command.js';
 import { registerSchedulerCommand } from './scheduler.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -52,4 +54,6 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerSimulateCommand(program, deps);
   registerCustomerCommands(program, deps);
   registerBomCommands(program, deps);
+  registerOrderCommands(program, deps);
+  registerProductionCommands(program, deps);
 }
