@@ -466,13 +466,28 @@ function SupplyLink({ number }: { number: string }) {
   return href ? <Link href={href}>{number}</Link> : <span>{number}</span>;
 }
 
+function supplyKey(s: OrderSupply): string {
+  return [s.number, s.sku, s.release_date, s.due_date, s.status, s.cancelled].join('|');
+}
+
+/** Supplies of the same order, item, dates and status as one (a purchase line added to once per demand). */
+function mergeSupplies(supplies: OrderSupply[]): OrderSupply[] {
+  const merged = new Map<string, OrderSupply>();
+  for (const s of supplies) {
+    const key = supplyKey(s);
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, quantity: seen.quantity + s.quantity } : s);
+  }
+  return [...merged.values()];
+}
+
 function SuppliesCard({ order }: { order: Order }) {
   const all = order.supplies ?? [];
   const active = all.filter((s) => !s.cancelled);
   const takenBack = all.length - active.length;
   const [showAll, setShowAll] = useState(false);
   // A cancelled order has only what was taken back: show that.
-  const supplies = showAll || active.length === 0 ? all : active;
+  const supplies = mergeSupplies(showAll || active.length === 0 ? all : active);
   return (
     <Card
       title="What this order set in motion"
@@ -520,9 +535,10 @@ function SuppliesCard({ order }: { order: Order }) {
                 {supplies.map((s) => {
                   const due = dueOf(order, s);
                   return (
-                    <tr key={`${s.number}|${s.sku}`} className={s.cancelled ? 'mto-cancelled' : undefined}>
+                    <tr key={supplyKey(s)} className={s.cancelled ? 'mto-cancelled' : undefined}>
                       <td>
                         <SupplyLink number={s.number} />
+                        <div className="mto-phone-only mto-muted-small">{s.sku}</div>
                       </td>
                       <td>{s.kind === 'production_order' ? 'make' : 'buy'}</td>
                       <td>
@@ -567,7 +583,7 @@ function Timeline({ order, supplies }: { order: Order; supplies: OrderSupply[] }
       ? []
       : [
           {
-            key: `${s.number}|${s.sku}`,
+            key: supplyKey(s),
             label: `${s.number} · ${s.sku} × ${num(s.quantity)}`,
             kind: s.kind === 'production_order' ? 'make' : 'buy',
             release: s.release_date,
