@@ -8,6 +8,9 @@ import type { ServiceContext } from './context.js';
 import { countExistingData, writeDemo } from './demo.service.js';
 import { listKanbanLoops } from './kanban/kanban.service.js';
 import { getPolicy } from './policy.service.js';
+import { explosionTree, listBoms } from './production/bom.service.js';
+import { listCustomers } from './production/customer.service.js';
+import { getCustomerOrder, listCustomerOrders } from './production/customer-order.service.js';
 import { getPurchaseOrder, listPurchaseOrders, receivePurchaseOrder } from './purchasing/purchase-order.service.js';
 
 const ctx: ServiceContext = { actor: 'tester', now: Date.UTC(2026, 10, 24, 15, 30) };
@@ -17,13 +20,19 @@ const rich = { seed: 6, itemCount: 80, days: 120 };
 
 const OPEN = ['draft', 'sent', 'confirmed', 'partly_received'];
 
-/** Pairs whose on order differs from what is still open on their open orders' lines. */
+/**
+ * Pairs whose on order differs from what is still open on their open orders' lines and, for made items, on their
+ * open production orders.
+ */
 async function onOrderMismatches(database: Database) {
   const { rows } = await sql<{ item_id: number; location_id: number; on_order_milli: number; open_milli: number }>`
     SELECT b.item_id, b.location_id, b.on_order_milli,
       (SELECT coalesce(sum(l.quantity_milli - l.received_milli), 0) FROM purchase_order_lines l
         JOIN purchase_orders o ON o.id = l.purchase_order_id
-        WHERE o.status IN (${sql.join(OPEN)}) AND l.item_id = b.item_id AND l.location_id = b.location_id) AS open_milli
+        WHERE o.status IN (${sql.join(OPEN)}) AND l.item_id = b.item_id AND l.location_id = b.location_id)
+      + (SELECT coalesce(sum(mo.quantity_milli - mo.completed_milli - mo.scrapped_milli), 0) FROM production_orders mo
+        WHERE mo.status IN ('planned', 'released') AND mo.item_id = b.item_id AND mo.location_id = b.location_id)
+        AS open_milli
     FROM balances b`.execute(database.db);
   return rows.filter((row) => Number(row.on_order_milli) !== Number(row.open_milli));
 }
@@ -40,10 +49,11 @@ async function ledgerMismatches(database: Database) {
 describeEachDialect('demo service', ({ database }) => {
   it('writes a small demo whose balances equal the sums of its ledger', async () => {
     const report = await writeDemo(database(), small, ctx);
-    expect(report).toMatchObject({ items: 18, locations: 9, sites: 2, suppliers: 12, firstDay: '2026-09-26' });
+    // 18 catalogue items and 5 made to order.
+    expect(report).toMatchObject({ items: 23, locations: 9, sites: 2, suppliers: 12, firstDay: '2026-09-26' });
     expect(report.movements).toBeGreaterThan(1000);
     expect(await countExistingData(database())).toEqual({
-      items: 18,
+      items: 23,
       locations: 9,
       suppliers: 12,
       movements: report.movements,
@@ -53,7 +63,7 @@ describeEachDialect('demo service', ({ database }) => {
         (SELECT coalesce(sum(m.quantity_milli), 0) FROM movements m
           WHERE m.item_id = b.item_id AND m.location_id = b.location_id) AS ledger
       FROM balances b`.execute(database().db);
-    expect(rows.length).toBeGreaterThan(18);
+    expect(rows.length).toBeGreaterThan(23);
     expect(rows.filter((row) => Number(row.ledger) !== Number(row.on_hand_milli))).toEqual([]);
     expect(rows.filter((row) => Number(row.on_hand_milli) < 0)).toEqual([]);
     const actors = await database().db.selectFrom('movements').select('actor').distinct().execute();
@@ -90,19 +100,19 @@ describeEachDialect('demo service', ({ database }) => {
     const first = await writeDemo(database(), small, ctx);
     await expect(writeDemo(database(), { ...small, seed: 6 }, ctx)).rejects.toMatchObject({
       code: 'LS_DUPLICATE',
-      message: expect.stringContaining('18 items'),
+      message: expect.stringContaining('23 items'),
     });
     expect((await countExistingData(database())).movements).toBe(first.movements);
 
     const second = await writeDemo(database(), { seed: 6, itemCount: 6, days: 20, force: true }, ctx);
     expect(await countExistingData(database())).toEqual({
-      items: 6,
+      items: 11,
       locations: 9,
       suppliers: 12,
       movements: second.movements,
     });
     const ids = await database().db.selectFrom('items').select('id').orderBy('id').execute();
-    expect(ids.map((row) => Number(row.id))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ids.map((row) => Number(row.id))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
   it('stores the purchase orders in every status, with on order exactly what is open on them', async () => {
@@ -147,7 +157,9 @@ describeEachDialect('demo service', ({ database }) => {
     );
     expect(misfits).toEqual([]);
     const unlinked = await sql<{ n: number }>`SELECT count(*) AS n FROM movements m WHERE m.type = 'receipt'
-      AND NOT EXISTS (SELECT 1 FROM purchase_order_receipts r WHERE r.movement_id = m.id)`.execute(db);
+      AND m.reference NOT LIKE 'MO-%' AND NOT EXISTS (SELECT 1 FROM purchase_order_receipts r WHERE r.movement_id = m.id)`.execute(
+      db,
+    );
     expect(Number(unlinked.rows[0]!.n)).toBe(0);
 
     // Lines carry their prices, which are also the supplier items' purchase price history.
@@ -294,6 +306,71 @@ describeEachDialect('demo service', ({ database }) => {
       const cards = loop.cards.filter((card) => card.purchase_order_line_id === line.id).length;
       expect(line.quantity).toBe(cards * loop.container_quantity);
     }
+  });
+
+  it('holds make-to-order products with 2- and 3-level BOMs, customers and orders in motion, as the services keep them', async () => {
+    const report = await writeDemo(database(), small, ctx);
+    expect(report.makeToOrder).toMatchObject({
+      items: 5,
+      boms: 6,
+      customers: 3,
+      customerOrdersByStatus: { draft: 1, confirmed: 2, shipped: 1, cancelled: 0 },
+    });
+    expect(report.makeToOrder.productionOrdersByStatus.completed).toBeGreaterThanOrEqual(3);
+    expect(report.makeToOrder.productionOrdersByStatus.planned).toBeGreaterThanOrEqual(4);
+    expect(report.policiesByKind.make_to_order).toBeGreaterThanOrEqual(5);
+
+    // The kit is one level deep, the stand two (legs), the workbench three (frame, legs); each made item is make to order.
+    const today = instantToLocal(ctx.now, 'Europe/Berlin').date;
+    const depth = async (sku: string) =>
+      Math.max(...(await explosionTree(database(), sku, { date: today }, ctx.now)).rows.map((row) => row.level));
+    expect(await Promise.all(['FG-1001', 'FG-1002', 'FG-1003'].map(depth))).toEqual([1, 2, 3]);
+    for (const sku of ['FG-1001', 'FG-1002', 'FG-1003', 'SUB-1001', 'SUB-1002']) {
+      expect(await getPolicy(database(), sku, 'BER')).toMatchObject({ kind: 'make_to_order' });
+    }
+    expect((await listBoms(database(), { sku: 'FG-1002' })).data.map((bom) => bom.version)).toEqual([1, 2]);
+    expect((await listCustomers(database())).data.map((c) => c.code)).toEqual(['KRAFTWERK', 'NORDBAU', 'OFTEJO']);
+
+    // Orders: one shipped before today, two confirmed with a promised date, one draft without.
+    const orders = (await listCustomerOrders(database(), {})).data.reverse();
+    expect(orders.map((o) => o.status)).toEqual(['shipped', 'confirmed', 'confirmed', 'draft']);
+    for (const order of orders.slice(0, 3)) {
+      expect(order.promised_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(order.promised_date! >= order.requested_date!).toBe(true);
+    }
+    expect(orders[3]!.promised_date).toBeNull();
+    const shipped = await getCustomerOrder(database(), orders[0]!.number);
+    expect(Date.parse(shipped.shipped_at!)).toBeLessThan(ctx.now);
+    expect(shipped.lines.every((line) => line.shipped === line.quantity && line.allocated === 0)).toBe(true);
+    const inMotion = await getCustomerOrder(database(), orders[1]!.number);
+    expect(new Set(inMotion.supplies.map((s) => s.kind))).toEqual(new Set(['purchase_order_line', 'production_order']));
+    expect(inMotion.supplies.some((s) => s.kind === 'purchase_order_line' && s.status === 'sent')).toBe(true);
+    expect(inMotion.supplies.some((s) => s.kind === 'purchase_order_line' && s.status === 'draft')).toBe(true);
+    expect(inMotion.supplies.filter((s) => s.kind === 'production_order').every((s) => s.status === 'planned')).toBe(
+      true,
+    );
+    expect(Math.max(...inMotion.pegging.map((peg) => peg.level))).toBe(3);
+
+    // Every balance: allocated within on hand, and allocated and backordered exactly what the pegs hold.
+    const { rows } = await sql<{
+      on_hand_milli: number;
+      allocated_milli: number;
+      backordered_milli: number;
+      pegged: number;
+      waiting: number;
+    }>`
+      SELECT b.on_hand_milli, b.allocated_milli, b.backordered_milli,
+        (SELECT coalesce(sum(p.quantity_milli), 0) FROM pegs p WHERE p.status = 'allocated'
+          AND p.item_id = b.item_id AND p.location_id = b.location_id) AS pegged,
+        (SELECT coalesce(sum(p.quantity_milli), 0) FROM pegs p WHERE p.status = 'waiting'
+          AND p.item_id = b.item_id AND p.location_id = b.location_id) AS waiting
+      FROM balances b`.execute(database().db);
+    expect(rows.filter((b) => Number(b.allocated_milli) > Number(b.on_hand_milli))).toEqual([]);
+    expect(rows.filter((b) => Number(b.allocated_milli) !== Number(b.pegged))).toEqual([]);
+    expect(rows.filter((b) => Number(b.backordered_milli) !== Number(b.waiting))).toEqual([]);
+    expect(rows.some((b) => Number(b.allocated_milli) > 0)).toBe(true);
+    expect(await onOrderMismatches(database())).toEqual([]);
+    expect(await ledgerMismatches(database())).toEqual([]);
   });
 
   it('writes the same orders and policies for the same seed and day', async () => {

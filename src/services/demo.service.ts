@@ -12,6 +12,7 @@ import { type Database, type Tx, writeTransaction } from '../store/database.js';
 import { balanceKey } from '../store/ledger.repository.js';
 import { policyColumns } from '../store/policy.repository.js';
 import type { ServiceContext } from './context.js';
+import { type DemoMakeToOrderReport, writeDemoMakeToOrder } from './demo-mto.service.js';
 import { syncKanbanLoop } from './kanban/kanban.service.js';
 import { ledgerRepository, MAX_BATCH_SIZE, postMovements } from './ledger.service.js';
 import { reevaluatePairs } from './purchasing/reevaluate.js';
@@ -32,9 +33,9 @@ export type DemoReport = {
   sites: number;
   suppliers: number;
   supplierItems: number;
-  /** Rows written to the ledger (a transfer writes two). */
+  /** Rows written to the ledger (a transfer writes two), the history's and the make-to-order story's. */
   movements: number;
-  /** Purchase orders stored: the simulated buyer's and the drafts the trigger wrote at the end. */
+  /** Purchase orders stored: the simulated buyer's, the make-to-order story's and the trigger's drafts. */
   purchaseOrders: number;
   purchaseOrdersByStatus: Record<PurchaseOrderStatus, number>;
   /** Draft lines the trigger wrote for items at or below their reorder point and for empty kanban cards. */
@@ -43,6 +44,8 @@ export type DemoReport = {
   policiesByKind: Record<PolicyKind, number>;
   kanbanLoops: number;
   kanbanCards: number;
+  /** Made-to-order products and subassemblies (also counted in `items`), their BOMs, customers and orders. */
+  makeToOrder: DemoMakeToOrderReport;
 };
 
 /** What a database already holds; a demo is only written into an empty one unless forced. */
@@ -58,9 +61,10 @@ const INSERT_CHUNK = 500;
  * Then, in one more transaction: the simulated buyer's purchase orders with their lines (prices also
  * in the supplier items' price history), each delivery linked to its receipt movement, and on order set
  * to what is still open on open orders; the policies, and the kanban loops through `syncKanbanLoop`
- * with the cards whose containers are not on the shelf marked in transit or empty; and finally the
- * trigger (`reevaluatePairs`) over every item × location with a policy, so items at or below their
- * reorder point and empty kanban cards get draft lines exactly as the product drafts them.
+ * with the cards whose containers are not on the shelf marked in transit or empty. Then the make-to-order
+ * story through the services (`writeDemoMakeToOrder`). Finally the trigger (`reevaluatePairs`) over every
+ * item × location with a policy, so items at or below their reorder point and empty kanban cards get draft
+ * lines exactly as the product drafts them.
  */
 export async function writeDemo(
   database: Database,
@@ -89,15 +93,21 @@ export async function writeDemo(
     for (const outcome of outcomes) rows += outcome.movements.length;
     options.onProgress?.(Math.min(start + MAX_BATCH_SIZE, total), total);
   }
-  const replenishment = await writeTransaction(database, async (tx) => {
+  const stored = await writeTransaction(database, async (tx) => {
     const ids = await catalogueIds(tx, data);
     const lineIds = await insertPurchaseOrders(tx, database, data, ids);
     await setOnOrder(tx, database, data, ids, ctx.now);
     const pairs = await insertPolicies(tx, data, ids, ctx.now);
     const kanbanCards = await insertKanbanLoops(tx, data, ids, lineIds, demoCtx);
-    const triggered = await reevaluatePairs(tx, database, pairs, demoCtx);
-    return { kanbanCards, draftLines: triggered.filter((outcome) => outcome.kind === 'order_line').length };
+    return { pairs, kanbanCards };
   });
+  // Before the trigger's drafts: the make-to-order story sends the drafts its orders opened, and only those.
+  const makeToOrder = await writeDemoMakeToOrder(database, data.makeToOrder, demoCtx);
+  const triggered = await writeTransaction(database, (tx) => reevaluatePairs(tx, database, stored.pairs, demoCtx));
+  const replenishment = {
+    kanbanCards: stored.kanbanCards,
+    draftLines: triggered.filter((outcome) => outcome.kind === 'order_line').length,
+  };
   const statuses = await database.db
     .selectFrom('purchase_orders')
     .select(['status', sql<number>`count(*)`.as('n')])
@@ -110,23 +120,25 @@ export async function writeDemo(
   for (const row of statuses) purchaseOrdersByStatus[row.status] = Number(row.n);
   const policiesByKind = Object.fromEntries(POLICY_KINDS.map((kind) => [kind, 0])) as Record<PolicyKind, number>;
   for (const policy of data.policies) policiesByKind[policy.policy.kind]++;
+  policiesByKind.make_to_order += makeToOrder.policies;
   return {
     seed: options.seed,
     firstDay: data.firstDay,
     lastDay: data.lastDay,
-    items: data.items.length,
+    items: data.items.length + makeToOrder.items,
     locations: data.locations.length,
     sites: data.locations.filter((l) => l.kind === 'site').length,
     suppliers: data.suppliers.length,
     supplierItems: data.supplierItems.length,
-    movements: rows,
+    movements: rows + makeToOrder.movements,
     purchaseOrders: Object.values(purchaseOrdersByStatus).reduce((sum, n) => sum + n, 0),
     purchaseOrdersByStatus,
     draftLines: replenishment.draftLines,
-    policies: data.policies.length,
+    policies: data.policies.length + makeToOrder.policies,
     policiesByKind,
     kanbanLoops: data.kanbanLoops.length,
     kanbanCards: replenishment.kanbanCards,
+    makeToOrder,
   };
 }
 

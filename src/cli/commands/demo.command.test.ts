@@ -46,10 +46,11 @@ describe('leanstock demo', () => {
     expect(fullRun.stderr).toBe('');
     expect(fullRun.code).toBe(0);
     expect(fullRun.stdout).toMatch(/Demo written to SQLite .*full\.db in [\d.]+ s \(seed 42\)/);
-    expect(fullRun.stdout).toMatch(/items\s+300\n/);
+    // 300 catalogue items and 5 made to order (3 products, 2 subassemblies).
+    expect(fullRun.stdout).toMatch(/items\s+305\n/);
     expect(fullRun.stdout).toMatch(/suppliers\s+12 /);
     const counts = await existing(full);
-    expect(counts.items).toBe(300);
+    expect(counts.items).toBe(305);
     expect(counts.movements).toBeGreaterThan(150_000);
     expect(fullRun.stdout).toContain(`movements       ${counts.movements.toLocaleString('en')} from `);
     expect(fullRun.stdout).toMatch(
@@ -67,7 +68,7 @@ describe('leanstock demo', () => {
     const io = captureDeps();
     const code = await run(['demo', '--db', full, '--no-serve', '--items', '6', '--days', '10'], io.deps);
     expect(code).toBe(2);
-    expect(io.stderr()).toContain('is not empty (300 items');
+    expect(io.stderr()).toContain('is not empty (305 items');
     expect(io.stderr()).toContain('--force');
     expect(await existing(full)).toEqual(before);
   });
@@ -85,14 +86,15 @@ describe('leanstock demo', () => {
     const report = JSON.parse(second.stdout());
     expect(report).toMatchObject({
       seed: 7,
-      items: 6,
+      items: 11,
       suppliers: 12,
       seconds: expect.any(Number),
       purchaseOrdersByStatus: expect.objectContaining({ received: expect.any(Number) }),
       policiesByKind: expect.objectContaining({ reorder_point: expect.any(Number) }),
     });
     expect(report.policies).toBeGreaterThanOrEqual(6);
-    expect(await existing(path)).toMatchObject({ items: 6, movements: report.movements });
+    expect(report.makeToOrder).toMatchObject({ items: 5, customers: 3 });
+    expect(await existing(path)).toMatchObject({ items: 11, movements: report.movements });
   });
 
   it('rejects a seed that is not a whole number', async () => {
