@@ -38,6 +38,34 @@ describe('web app: accessibility (axe-core)', () => {
       '/simulation',
       '/import',
     );
+    // make-to-order pages: the lists, the order form, a BOM, a confirmed order and a production order of the demo's
+    // make-to-order products (an order is taken for the BOM's item when the demo has no confirmed one).
+    const bom = ((await web.api('GET', '/boms?limit=1')) as { data: Array<{ sku: string }> }).data[0];
+    if (bom === undefined) throw new Error('the demo has no bill of materials: its make-to-order products are missing');
+    const confirmed = (await web.api('GET', '/customer-orders?status=confirmed&limit=1')) as {
+      data: Array<{ number: string }>;
+    };
+    let number = confirmed.data[0]?.number;
+    if (number === undefined) {
+      const location = ((await web.api('GET', '/locations?limit=1')) as { data: Array<{ code: string }> }).data[0]!;
+      await web.api('POST', '/customers', { code: 'A11Y', name: 'Accessibility check' });
+      const order = await web.api('POST', '/customer-orders', {
+        customer: 'A11Y',
+        confirm: true,
+        lines: [{ sku: bom.sku, location: location.code, quantity: 2 }],
+      });
+      number = order.number as string;
+    }
+    const production = ((await web.api('GET', '/production-orders?limit=1')) as { data: Array<{ number: string }> })
+      .data[0];
+    pages.push(
+      '/customer-orders',
+      '/customer-orders/new',
+      `/customer-orders/${number}`,
+      '/production-orders',
+      ...(production ? [`/production-orders/${production.number}`] : []),
+      `/boms/${encodeURIComponent(bom.sku)}?quantity=10`,
+    );
   });
 
   afterAll(async () => {
