@@ -22,8 +22,21 @@ export const mtoCtx = (now = MTO_NOW, idempotencyKey?: string) => ({
  * (stocked lean: reorder point 20, target 60, bought from ACME in 3 days; 30 on hand). The lamp's BOM takes 2 days.
  * A desk (3 levels): DESK = 1 TOP + 4 LEG; TOP = 1 BOARD + 0.5 kg GLUE (made in 1 day); BOARD, LEG and GLUE bought.
  */
-export async function seedMakeToOrder(database: Database): Promise<void> {
-  const ctx = mtoCtx();
+export type MakeToOrderWorld = {
+  /** Appended to every SKU, customer and supplier code: several worlds share one database. */
+  suffix: string;
+  sku(role: string): string;
+  customer(role: 'ROSSI' | 'BLOM'): string;
+};
+
+export async function seedMakeToOrder(
+  database: Database,
+  options: { suffix?: string; bulbStock?: number; now?: number } = {},
+): Promise<MakeToOrderWorld> {
+  const suffix = options.suffix ?? '';
+  const world: MakeToOrderWorld = { suffix, sku: (role) => `${role}${suffix}`, customer: (role) => `${role}${suffix}` };
+  const ctx = mtoCtx(options.now);
+  const sku = world.sku;
   const items: Array<[string, string]> = [
     ['LAMP', 'pcs'],
     ['SHADE', 'pcs'],
@@ -34,25 +47,29 @@ export async function seedMakeToOrder(database: Database): Promise<void> {
     ['BOARD', 'pcs'],
     ['GLUE', 'kg'],
   ];
-  for (const [sku, unit] of items) await createItem(database, { sku, name: `The ${sku.toLowerCase()}`, unit }, ctx);
-  await createLocation(database, { code: 'MAIN', name: 'Main plant', time_zone: 'Europe/Berlin' }, ctx);
-  await createCustomer(database, { code: 'ROSSI', name: 'Rossi Arredamenti' }, ctx);
-  await createCustomer(database, { code: 'BLOM', name: 'Blom Interiors' }, ctx);
-  await createSupplier(database, { code: 'ACME', name: 'Acme', lead_time_days: 3 }, ctx);
-  await createSupplier(database, { code: 'BETA', name: 'Beta', lead_time_days: 5 }, ctx);
-  await addSupplierItem(database, 'BULB', { supplier: 'ACME', unit_price: 1.5 }, ctx);
-  await addSupplierItem(database, 'SHADE', { supplier: 'BETA', unit_price: 8, pack_size: 4 }, ctx);
-  await addSupplierItem(database, 'LEG', { supplier: 'ACME', unit_price: 3 }, ctx);
-  await addSupplierItem(database, 'BOARD', { supplier: 'BETA', unit_price: 20 }, ctx);
-  await addSupplierItem(database, 'GLUE', { supplier: 'ACME', unit_price: 4, lead_time_days: 2 }, ctx);
+  for (const [role, unit] of items)
+    await createItem(database, { sku: sku(role), name: `The ${role.toLowerCase()}`, unit }, ctx);
+  const main = await database.db.selectFrom('locations').select('id').where('code', '=', 'MAIN').executeTakeFirst();
+  if (!main) await createLocation(database, { code: 'MAIN', name: 'Main plant', time_zone: 'Europe/Berlin' }, ctx);
+  await createCustomer(database, { code: world.customer('ROSSI'), name: 'Rossi Arredamenti' }, ctx);
+  await createCustomer(database, { code: world.customer('BLOM'), name: 'Blom Interiors' }, ctx);
+  const acme = `ACME${suffix}`;
+  const beta = `BETA${suffix}`;
+  await createSupplier(database, { code: acme, name: 'Acme', lead_time_days: 3 }, ctx);
+  await createSupplier(database, { code: beta, name: 'Beta', lead_time_days: 5 }, ctx);
+  await addSupplierItem(database, sku('BULB'), { supplier: acme, unit_price: 1.5 }, ctx);
+  await addSupplierItem(database, sku('SHADE'), { supplier: beta, unit_price: 8, pack_size: 4 }, ctx);
+  await addSupplierItem(database, sku('LEG'), { supplier: acme, unit_price: 3 }, ctx);
+  await addSupplierItem(database, sku('BOARD'), { supplier: beta, unit_price: 20 }, ctx);
+  await addSupplierItem(database, sku('GLUE'), { supplier: acme, unit_price: 4, lead_time_days: 2 }, ctx);
   await createBom(
     database,
     {
-      sku: 'LAMP',
+      sku: sku('LAMP'),
       lead_time_days: 2,
       lines: [
-        { sku: 'SHADE', quantity_per: 1 },
-        { sku: 'BULB', quantity_per: 2 },
+        { sku: sku('SHADE'), quantity_per: 1 },
+        { sku: sku('BULB'), quantity_per: 2 },
       ],
     },
     ctx,
@@ -60,11 +77,11 @@ export async function seedMakeToOrder(database: Database): Promise<void> {
   await createBom(
     database,
     {
-      sku: 'TOP',
+      sku: sku('TOP'),
       lead_time_days: 1,
       lines: [
-        { sku: 'BOARD', quantity_per: 1 },
-        { sku: 'GLUE', quantity_per: 0.5, unit: 'kg' },
+        { sku: sku('BOARD'), quantity_per: 1 },
+        { sku: sku('GLUE'), quantity_per: 0.5, unit: 'kg' },
       ],
     },
     ctx,
@@ -72,20 +89,25 @@ export async function seedMakeToOrder(database: Database): Promise<void> {
   await createBom(
     database,
     {
-      sku: 'DESK',
+      sku: sku('DESK'),
       lead_time_days: 2,
       lines: [
-        { sku: 'TOP', quantity_per: 1 },
-        { sku: 'LEG', quantity_per: 4 },
+        { sku: sku('TOP'), quantity_per: 1 },
+        { sku: sku('LEG'), quantity_per: 4 },
       ],
     },
     ctx,
   );
-  await postMovements(database, [{ type: 'receipt', sku: 'BULB', location: 'MAIN', quantity: 30 }], ctx);
-  await setPolicy(database, 'BULB', 'MAIN', { kind: 'reorder_point', reorder_point: 20, target: 60 }, ctx);
-  for (const sku of ['LAMP', 'SHADE', 'DESK', 'TOP', 'BOARD', 'LEG', 'GLUE']) {
-    await setPolicy(database, sku, 'MAIN', { kind: 'make_to_order' }, ctx);
+  await postMovements(
+    database,
+    [{ type: 'receipt', sku: sku('BULB'), location: 'MAIN', quantity: options.bulbStock ?? 30 }],
+    ctx,
+  );
+  await setPolicy(database, sku('BULB'), 'MAIN', { kind: 'reorder_point', reorder_point: 20, target: 60 }, ctx);
+  for (const role of ['LAMP', 'SHADE', 'DESK', 'TOP', 'BOARD', 'LEG', 'GLUE']) {
+    await setPolicy(database, sku(role), 'MAIN', { kind: 'make_to_order' }, ctx);
   }
+  return world;
 }
 
 export type BalanceFigures = { on_hand: number; allocated: number; backordered: number; on_order: number };
