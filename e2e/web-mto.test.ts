@@ -263,4 +263,32 @@ describe('web app: make-to-order pages on a fresh database', () => {
     expect(shipped.status).toBe('shipped');
     expect(problems).toEqual([]);
   });
+
+  it('flags an order at risk of being late when the production it waits for is cancelled', async () => {
+    const order = await web.api('POST', '/customer-orders', {
+      customer: 'CAFE',
+      requested_date: requested,
+      confirm: true,
+      lines: [{ sku: 'CHAIR', location: 'MAIN', quantity: 2 }],
+    });
+    const number = order.number as string;
+    const frame = (order.supplies as Supply[]).find((s) => s.sku === 'FRAME' && s.kind === 'production_order')!;
+    const { page, problems } = await web.open(`/production-orders/${frame.number}`);
+    await page.getByRole('button', { name: 'Cancel order…' }).click();
+    await page.getByRole('button', { name: `Cancel ${frame.number}` }).click();
+    await page.getByRole('status').getByText(`${frame.number} is cancelled`).waitFor();
+
+    await page.goto(`${web.server.url}/customer-orders?status=late_risk`);
+    const row = page.getByRole('row', { name: new RegExp(number) });
+    await row.getByRole('cell').nth(2).getByText('late risk').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'mto-orders-late-risk.png'), fullPage: true });
+    await row.getByRole('link', { name: number }).click();
+    const banner = page.getByRole('region', { name: 'Late risk' });
+    await banner.getByText('At risk of being late.').waitFor();
+    const note = (await web.api('GET', `/customer-orders/${number}`)).late_risk_note as string;
+    expect(note.length).toBeGreaterThan(0);
+    await expect(banner.textContent()).resolves.toContain(note);
+    await page.screenshot({ path: join(SCREENSHOTS, 'mto-order-late-risk.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
 });

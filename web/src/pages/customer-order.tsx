@@ -171,7 +171,9 @@ function OrderSummary({ order }: { order: Order }) {
         : { label: 'Created', value: date(order.created_at), note: order.created_by && `by ${order.created_by}` };
   return (
     <div className="stats mto-summary">
-      <div className={`stat mto-promise ${late !== null && late > 0 ? 'tone-warn' : 'tone-ok'}`}>
+      <div
+        className={`stat mto-promise ${order.late_risk ? 'tone-bad' : late !== null && late > 0 ? 'tone-warn' : 'tone-ok'}`}
+      >
         <div className="stat-label">Promised date</div>
         <div className="stat-value">{order.promised_date ? date(order.promised_date) : 'not yet'}</div>
         <div className="stat-note">
@@ -184,6 +186,7 @@ function OrderSummary({ order }: { order: Order }) {
               : late > 0
                 ? `${late} ${late === 1 ? 'day' : 'days'} after requested`
                 : 'on or before the requested date'}
+          {order.late_risk && order.status === 'confirmed' && <strong> · at risk</strong>}
         </div>
       </div>
       <Stat label="Requested date" value={date(order.requested_date)} note={order.note ?? undefined} />
@@ -535,7 +538,10 @@ function SuppliesCard({ order }: { order: Order }) {
                 {supplies.map((s) => {
                   const due = dueOf(order, s);
                   return (
-                    <tr key={supplyKey(s)} className={s.cancelled ? 'mto-cancelled' : undefined}>
+                    <tr
+                      key={supplyKey(s)}
+                      className={s.cancelled || s.status === 'cancelled' ? 'mto-cancelled' : undefined}
+                    >
                       <td>
                         <SupplyLink number={s.number} />
                         <div className="mto-phone-only mto-muted-small">{s.sku}</div>
@@ -588,7 +594,7 @@ function Timeline({ order, supplies }: { order: Order; supplies: OrderSupply[] }
             kind: s.kind === 'production_order' ? 'make' : 'buy',
             release: s.release_date,
             due,
-            cancelled: s.cancelled,
+            cancelled: s.cancelled || s.status === 'cancelled',
           } satisfies TimelineBar,
         ];
   });
@@ -652,7 +658,11 @@ function PegLabel({ peg, order, showDemand }: { peg: PegView; order: Order; show
       <div className="mto-muted-small">
         needed {date(peg.need_date)} ←{' '}
         {peg.supply.kind === 'stock' ? (
-          'from stock'
+          peg.status === 'waiting' ? (
+            'waits for stock: no supply is pegged'
+          ) : (
+            'from stock'
+          )
         ) : (
           <>
             {KIND_WORDS[peg.supply.kind] ?? peg.supply.kind} {ref && <SupplyLink number={ref} />}, ready{' '}
