@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeEachDialect } from '../../test/support/dialects.js';
 import { seedCatalogue } from '../../test/support/fixtures.js';
+import { mtoCtx, seedMakeToOrder } from '../../test/support/make-to-order.js';
 import { startServer } from '../api/server.js';
 import { type Database, openDatabase } from '../store/database.js';
 import type { ServiceContext } from './context.js';
 import { postMovements } from './ledger.service.js';
 import { setPolicy } from './policy.service.js';
+import { createCustomerOrder, getCustomerOrder } from './production/customer-order.service.js';
 import type { SendPurchaseOrder } from './purchasing/auto-send.service.js';
 import { getPurchaseOrder, sendPurchaseOrder } from './purchasing/purchase-order.service.js';
 import { runSchedulerTick, type SchedulerTick, startScheduler } from './scheduler.js';
@@ -62,6 +64,32 @@ afterEach(() => {
 });
 
 describeEachDialect('the scheduler', ({ database }) => {
+  it('flags a customer order at risk once the supply it waits for is overdue, without any other event', async () => {
+    await seedMakeToOrder(database());
+    await createCustomerOrder(
+      database(),
+      {
+        customer: 'ROSSI',
+        requested_date: '2026-03-20',
+        lines: [{ sku: 'LAMP', location: 'MAIN', quantity: 10 }],
+        confirm: true,
+      },
+      mtoCtx(),
+    );
+    await sendPurchaseOrder(database(), 1, mtoCtx());
+    // The shades are needed on 03-18 for the lamps' production: on 03-17 nothing is late yet.
+    const before = await runSchedulerTick(database(), Date.UTC(2026, 2, 17, 9));
+    expect(before.late_risk).toEqual({ checked: 1, at_risk: [], cleared: [] });
+    // Within the interval the check is not due again.
+    expect((await runSchedulerTick(database(), Date.UTC(2026, 2, 17, 9, 10))).late_risk).toBeNull();
+    const after = await runSchedulerTick(database(), Date.UTC(2026, 2, 19, 9));
+    expect(after.late_risk).toMatchObject({ checked: 1, at_risk: [{ number: 'SO-000001' }] });
+    expect(await getCustomerOrder(database(), 'SO-000001')).toMatchObject({
+      late_risk: true,
+      late_risk_note: expect.stringContaining('PO-000001'),
+    });
+  });
+
   it('one tick runs the due reviews first, then sends the draft a review just opened', async () => {
     await seed(database());
     expect(await runSchedulerTick(database(), firstReview - 1)).toEqual({
@@ -71,6 +99,7 @@ describeEachDialect('the scheduler', ({ database }) => {
       lead_time_shifts: { checked: 0, baselines_set: 0, shifts: [], errors: [] },
       drift_review: expect.objectContaining({ date: '2026-03-03', error: null }),
       replan: null,
+      late_risk: { checked: 0, at_risk: [], cleared: [] },
     });
     const tick = await runSchedulerTick(database(), firstReview);
     expect(tick.reviews.reviews).toEqual([

@@ -1,7 +1,9 @@
 import type { Database } from '../store/database.js';
+import { claimIntervalRun } from './interval-claim.js';
 import { type DailyDriftReview, runDailyDriftReview } from './planning/drift-review.service.js';
 import { runDueLeadTimeShiftCheck, type ShiftReport } from './planning/lead-time-shift.service.js';
 import { type ReplanTick, runDueReplan } from './planning/plan.service.js';
+import { checkLateRisk, type LateRiskReport } from './production/late-risk.js';
 import { type AutoSendReport, runDueAutoSends, type SendPurchaseOrder } from './purchasing/auto-send.service.js';
 import { sendPurchaseOrder } from './purchasing/purchase-order.service.js';
 import { type ReviewRunReport, runDueReviews, SCHEDULER_ACTOR } from './purchasing/review.service.js';
@@ -17,7 +19,12 @@ export type SchedulerTick = {
   drift_review: DailyDriftReview | null;
   /** The incremental re-plan of what moved (every 5 minutes); null when not due. */
   replan: ReplanTick | null;
+  /** Customer orders whose pegged supply slipped or fell overdue (every 15 minutes); null when not due. */
+  late_risk: LateRiskReport | null;
 };
+
+/** How often the scheduler re-checks confirmed customer orders against their supplies' dates. */
+export const LATE_RISK_INTERVAL_MS = 15 * 60_000;
 
 export type SchedulerTickOptions = {
   /** How drafts are sent (a wrapper may also e-mail them). */
@@ -53,6 +60,10 @@ export async function runSchedulerTick(
   const leadTimeShifts = await runDueLeadTimeShiftCheck(database, now);
   const driftReview = (await runDailyDriftReview(database, { actor: SCHEDULER_ACTOR, now })) ?? null;
   const replan = await runDueReplan(database, now);
+  // Time alone makes a supply late (a purchase line past its expected date, still not received).
+  const lateRisk = (await claimIntervalRun(database, 'late_risk.checked_at', now, LATE_RISK_INTERVAL_MS))
+    ? await checkLateRisk(database, { actor: SCHEDULER_ACTOR, now })
+    : null;
   return {
     now: new Date(now).toISOString(),
     reviews,
@@ -60,6 +71,7 @@ export async function runSchedulerTick(
     lead_time_shifts: leadTimeShifts,
     drift_review: driftReview,
     replan,
+    late_risk: lateRisk,
   };
 }
 

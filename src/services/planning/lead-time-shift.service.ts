@@ -10,6 +10,7 @@ import { type Database, type Tx, writeTransaction } from '../../store/database.j
 import { openReviewItem } from '../../store/purchasing.repository.js';
 import type { Schema } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
+import { claimIntervalRun } from '../interval-claim.js';
 import {
   DAY_MS,
   LEAD_TIME_HISTORY_DAYS,
@@ -199,29 +200,7 @@ export async function runDueLeadTimeShiftCheck(
   now: number,
   intervalMs = SHIFT_CHECK_INTERVAL_MS,
 ): Promise<ShiftReport | null> {
-  const claimed = await writeTransaction(database, async (tx) => {
-    const row = await tx
-      .selectFrom('planning_state')
-      .select(['value'])
-      .where('name', '=', SHIFT_CHECK_STATE)
-      .executeTakeFirst();
-    if (row === undefined) {
-      const inserted = await tx
-        .insertInto('planning_state')
-        .values({ name: SHIFT_CHECK_STATE, value: String(now), updated_at: now })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .executeTakeFirst();
-      return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
-    }
-    if (now - Number(row.value) < intervalMs) return false;
-    const updated = await tx
-      .updateTable('planning_state')
-      .set({ value: String(now), updated_at: now })
-      .where('name', '=', SHIFT_CHECK_STATE)
-      .where('value', '=', row.value)
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
-  });
+  const claimed = await claimIntervalRun(database, SHIFT_CHECK_STATE, now, intervalMs);
   if (!claimed) return null;
   return detectLeadTimeShifts(database, { actor: 'scheduler', now });
 }
