@@ -65,7 +65,7 @@ export function ProductionOrders() {
         <>
           <Link href={productionOrderPath(o.number)}>{o.number}</Link>
           <div className="mto-phone-only">
-            <ProductionChip status={o.status} />
+            {o.sku} <ProductionChip status={o.status} />
           </div>
         </>
       ),
@@ -77,7 +77,7 @@ export function ProductionOrders() {
       render: (o) => (
         <>
           <Link href={itemPath(o.sku)}>{o.sku}</Link>
-          {o.item_name && <div className="mto-muted-small">{o.item_name}</div>}
+          <div className="mto-muted-small mto-phone-hide">{o.item_name}</div>
         </>
       ),
       sort: (o) => o.sku,
@@ -87,7 +87,12 @@ export function ProductionOrders() {
       key: 'quantity',
       label: 'Quantity',
       align: 'right',
-      render: (o) => `${num(o.quantity)}${o.unit ? ` ${o.unit}` : ''}`,
+      render: (o) => (
+        <>
+          {num(o.quantity)}
+          <span className="mto-phone-hide"> {o.unit}</span>
+        </>
+      ),
       sort: (o) => o.quantity,
     },
     {
