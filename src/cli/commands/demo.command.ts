@@ -107,6 +107,9 @@ async function writeDemoCommand(deps: CliDeps, options: DemoCommandOptions): Pro
       `  draft lines     ${report.draftLines} drafted by the trigger just now`,
       `  policies        ${report.policies}: ${count(report.policiesByKind)}`,
       `  kanban loops    ${report.kanbanLoops} with ${report.kanbanCards} cards`,
+      `  make to order   ${report.makeToOrder.items} made items, ${report.makeToOrder.boms} BOMs, ${report.makeToOrder.customers} customers`,
+      `  customer orders ${count(report.makeToOrder.customerOrdersByStatus)}`,
+      `  production      ${count(report.makeToOrder.productionOrdersByStatus)}`,
     ].join('\n'),
   );
   return report;
