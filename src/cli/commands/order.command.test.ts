@@ -99,10 +99,15 @@ describe('leanstock order', () => {
     const changed = await cli('order', 'change', 'SO-000001', '--line', '1:3');
     expect(changed).toMatchObject({ code: 0, stderr: '' });
     expect(changed.stdout).toContain('Changed SO-000001: promised 2026-06-20');
+    // Unwound and exploded again: the desk's production order for 2 is taken back, one for 3 set in motion.
+    expect(changed.stdout).toMatch(
+      /Taken back now:\n.*\nMO-\d{6}\s+DESK\s+WS\s+2\s+2026-06-18\s+2026-06-20\s+cancelled/,
+    );
+    expect(changed.stdout).toMatch(/Set in motion:\n.*\nMO-\d{6}\s+DESK\s+WS\s+3\s+2026-06-18\s+2026-06-20\s+planned/);
     const cancelled = await cli('order', 'cancel', 'SO-000001', '--reason', 'terrace closed');
     expect(cancelled).toMatchObject({ code: 0, stderr: '' });
     expect(cancelled.stdout).toContain('Cancelled SO-000001: terrace closed');
-    expect(cancelled.stdout).toContain('Taken back:');
+    expect(cancelled.stdout).toContain('Taken back now:');
     const stock = JSON.parse((await cli('stock', '--sku', 'SCREW', '--json')).stdout);
     expect(stock.data[0]).toMatchObject({ on_hand: 100, allocated: 0 });
   });

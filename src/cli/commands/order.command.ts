@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DomainError } from '../../domain/errors.js';
+import { QUANTITY_SCALE, toQuantity } from '../../domain/quantity.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { MovementView } from '../../services/ledger.service.js';
 import {
@@ -185,8 +186,8 @@ export function registerOrderCommands(program: Command, deps: CliDeps): void {
         printResult(deps, options.json, changed, () =>
           [
             `Changed ${changed.number}${changed.status === 'confirmed' ? `: ${promiseSentence(changed)}` : '.'}`,
-            describeOrder(changed),
-            describeOutcome(changed),
+            describeOrder(changed, false),
+            describeOutcome(changed, true),
           ]
             .filter(Boolean)
             .join('\n\n'),
@@ -350,19 +351,24 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+/** An ISO instant as "2026-11-24 23:57 UTC". */
+function instant(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 const withUnit = (quantity: number, unit: string) => `${quantity} ${unit}`;
 
 /** The whole order for a person: head, lines, supplies and the pegging tree. */
-export function describeOrder(view: CustomerOrderView): string {
+export function describeOrder(view: CustomerOrderView, showTakenBack = true): string {
   const head = [
     `${view.number}  ${view.customer} (${view.customer_name})  ${view.status}`,
     [
       view.requested_date && `requested ${view.requested_date}`,
       view.promised_date && `promised ${view.promised_date}`,
-      view.confirmed_at && `confirmed ${view.confirmed_at.slice(0, 10)}`,
-      view.shipped_at && `shipped ${view.shipped_at.slice(0, 10)}`,
+      view.confirmed_at && `confirmed ${instant(view.confirmed_at)}`,
+      view.shipped_at && `shipped ${instant(view.shipped_at)}`,
       view.cancelled_at &&
-        `cancelled ${view.cancelled_at.slice(0, 10)}${view.cancel_reason ? `: ${view.cancel_reason}` : ''}`,
+        `cancelled ${instant(view.cancelled_at)}${view.cancel_reason ? `: ${view.cancel_reason}` : ''}`,
     ]
       .filter(Boolean)
       .join(', '),
@@ -384,7 +390,14 @@ export function describeOrder(view: CustomerOrderView): string {
     ]),
   );
   const parts = [head.join('\n'), lines];
-  if (view.supplies.length > 0) parts.push(`Set in motion:\n${suppliesTable(withPlannedDates(view))}`);
+  const live = withPlannedDates(view).filter((supply) => !supply.cancelled);
+  if (live.length > 0) parts.push(`Set in motion:\n${suppliesTable(live)}`);
+  const takenBack = view.supplies.filter((supply) => supply.cancelled);
+  if (takenBack.length > 0 && showTakenBack) {
+    parts.push(
+      `Taken back: ${takenBack.map((supply) => `${supply.number} (${supply.quantity}${supply.sku ? ` ${supply.sku}` : ''})`).join(', ')}`,
+    );
+  }
   if (view.pegging.length > 0) parts.push(`Pegging (which supply serves which demand):\n${peggingTree(view)}`);
   return parts.join('\n\n');
 }
@@ -425,8 +438,9 @@ function suppliesTable(supplies: OrderSupplyView[]): string {
  */
 export function peggingTree(view: Pick<CustomerOrderView, 'pegging' | 'lines'>): string {
   const units = new Map(view.lines.map((line) => [line.sku, line.unit]));
+  const pegs = mergePegs(view.pegging);
   const byDemand = new Map<string, PegView[]>();
-  for (const peg of view.pegging) {
+  for (const peg of pegs) {
     const list = byDemand.get(peg.demand.ref) ?? [];
     list.push(peg);
     byDemand.set(peg.demand.ref, list);
@@ -450,10 +464,33 @@ export function peggingTree(view: Pick<CustomerOrderView, 'pegging' | 'lines'>):
       for (const child of byDemand.get(peg.supply.ref) ?? []) visit(child, depth + 1);
     }
   };
-  for (const peg of view.pegging) if (peg.demand.kind === 'customer_order_line') visit(peg, 0);
+  for (const peg of pegs) if (peg.demand.kind === 'customer_order_line') visit(peg, 0);
   // A component peg whose production order serves no line of this order still shows, at its level.
-  for (const peg of view.pegging) visit(peg, peg.level);
+  for (const peg of pegs) visit(peg, peg.level);
   return formatTable(['item', 'quantity', 'need', 'for', 'supply', 'supply date', 'status'], rows);
+}
+
+/** Pegs split by partial reports or fills that say the same thing become one row with their quantities summed. */
+function mergePegs(pegs: readonly PegView[]): PegView[] {
+  const merged = new Map<string, { peg: PegView; milli: number }>();
+  for (const peg of pegs) {
+    const key = JSON.stringify([
+      peg.level,
+      peg.sku,
+      peg.location,
+      peg.need_date,
+      peg.demand.ref,
+      peg.supply.kind,
+      peg.supply.ref,
+      peg.supply.date,
+      peg.status,
+    ]);
+    const entry = merged.get(key);
+    const milli = Math.round(peg.quantity * QUANTITY_SCALE);
+    if (entry) entry.milli += milli;
+    else merged.set(key, { peg, milli });
+  }
+  return [...merged.values()].map(({ peg, milli }) => ({ ...peg, quantity: toQuantity(milli) }));
 }
 
 function listTable(orders: CustomerOrderSummary[]): string {
@@ -478,9 +515,10 @@ function listTable(orders: CustomerOrderSummary[]): string {
 export function describeOutcome(outcome: CustomerOrderOutcome, createdShown = false): string {
   const parts: string[] = [];
   if (outcome.created.length > 0 && !createdShown) {
-    parts.push(`Created or added to:\n${suppliesTable(outcome.created)}`);
+    const created = withPlannedDates({ supplies: outcome.created, pegging: outcome.pegging });
+    parts.push(`Created or added to:\n${suppliesTable(created)}`);
   }
-  if (outcome.withdrawn.length > 0) parts.push(`Taken back:\n${suppliesTable(outcome.withdrawn)}`);
+  if (outcome.withdrawn.length > 0) parts.push(`Taken back now:\n${suppliesTable(outcome.withdrawn)}`);
   if (outcome.notes.length > 0) parts.push(outcome.notes.map((note) => `Note: ${note}`).join('\n'));
   const triggered = triggeredText(outcome.triggered);
   if (triggered) parts.push(triggered);

@@ -231,7 +231,7 @@ export function describeProductionOrder(order: ProductionOrderView): string {
     `${order.number}  ${order.sku} (${order.item_name})  ${order.status}${order.customer_order ? `  for ${order.customer_order}` : ''}`,
     `make ${order.quantity} ${order.unit} at ${order.location}: ${order.completed} made, ${order.scrapped} scrapped, ${order.open_quantity} open`,
     `release ${order.release_date}, due ${order.due_date}, BOM version ${order.bom_version}`,
-    ...(order.note ? [`note: ${order.note}`] : []),
+    ...(order.note && order.note !== `for ${order.customer_order}` ? [`note: ${order.note}`] : []),
   ];
   const components = formatTable(
     ['component', 'location', 'per', 'scrap', 'required', 'allocated', 'backordered', 'issued'],
