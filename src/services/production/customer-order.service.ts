@@ -29,6 +29,8 @@ import {
   listPegsOfDemands,
   listProductionComponents,
   locationCodes,
+  lockProductionOrders,
+  pairsOfCustomerOrder,
   siteTimeZones,
   sumWaitingPegsBySupply,
   updateCustomerOrder,
@@ -38,7 +40,7 @@ import {
 import type { CustomerOrderStatus, PegStatus } from '../../store/schema.js';
 import type { ServiceContext } from '../context.js';
 import { idempotentWrite } from '../idempotent-write.js';
-import { type MovementView, postMovementsWithin } from '../ledger.service.js';
+import { ledgerRepository, type MovementView, postMovementsWithin } from '../ledger.service.js';
 import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../pagination.js';
 import { changeOnOrder, type OnOrderChange } from '../purchasing/on-order.js';
 import { purchaseOrderNumber, type TriggerOutcome } from '../purchasing/replenish.js';
@@ -542,8 +544,12 @@ async function unwindOrder(
   ctx: ServiceContext,
 ): Promise<{ withdrawn: OrderSupplyView[]; notes: string[]; triggered: TriggerOutcome[] }> {
   const orderId = Number(order.id);
+  // Lock first, read after: a receipt filling this order's pegs, or a confirmation adding to its draft lines, holds
+  // the same balances, so what is read below is what is changed.
+  await ledgerRepository(database).lockBalances(tx, await pairsOfCustomerOrder(tx, orderId));
   const supplies = await listOrderSupplies(tx, orderId);
   const productionIds = supplies.filter((s) => s.kind === 'production_order').map((s) => Number(s.supply_id));
+  await lockProductionOrders(tx, database, productionIds);
   const productions = new Map((await findProductionOrdersById(tx, productionIds)).map((mo) => [Number(mo.id), mo]));
   const componentOf = new Map(
     (await listProductionComponents(tx, productionIds)).map((c) => [Number(c.id), Number(c.production_order_id)]),

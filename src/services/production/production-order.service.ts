@@ -18,6 +18,7 @@ import {
   type NewPegRow,
   type ProductionComponentDetail,
   type ProductionOrderDetail,
+  pairsOfProductionComponents,
   siteTimeZones,
   updateProductionOrder,
 } from '../../store/production/order.repository.js';
@@ -589,6 +590,8 @@ async function closeWithin(
   ctx: ServiceContext,
 ): Promise<number[]> {
   const orderId = Number(mo.id);
+  // A receipt may be filling the components' pegs: hold their balances before reading them.
+  await ledgerRepository(database).lockBalances(tx, await pairsOfProductionComponents(tx, [orderId]));
   if (rest > 0) {
     await changeOnOrder(
       tx,

@@ -652,3 +652,62 @@ export async function componentOrders(
   }
   return found;
 }
+
+/**
+ * Every item × location a customer order touches: its lines, its pegs and the supplies it created (purchase lines,
+ * production orders and their components); the balances to lock before its pegs and supplies are read and changed.
+ */
+export async function pairsOfCustomerOrder(tx: Tx, orderId: number): Promise<Array<[number, number]>> {
+  const lines = tx
+    .selectFrom('customer_order_lines')
+    .select(['item_id', 'location_id'])
+    .where('customer_order_id', '=', orderId);
+  const pegs = tx.selectFrom('pegs').select(['item_id', 'location_id']).where('customer_order_id', '=', orderId);
+  const purchases = tx
+    .selectFrom('order_supplies as s')
+    .innerJoin('purchase_order_lines as l', 'l.id', 's.supply_id')
+    .select(['l.item_id', 'l.location_id'])
+    .where('s.customer_order_id', '=', orderId)
+    .where('s.kind', '=', 'purchase_order_line');
+  const productions = tx
+    .selectFrom('order_supplies as s')
+    .innerJoin('production_orders as mo', 'mo.id', 's.supply_id')
+    .select(['mo.item_id', 'mo.location_id'])
+    .where('s.customer_order_id', '=', orderId)
+    .where('s.kind', '=', 'production_order');
+  const components = tx
+    .selectFrom('order_supplies as s')
+    .innerJoin('production_order_components as c', 'c.production_order_id', 's.supply_id')
+    .select(['c.item_id', 'c.location_id'])
+    .where('s.customer_order_id', '=', orderId)
+    .where('s.kind', '=', 'production_order');
+  const rows = await lines.union(pegs).union(purchases).union(productions).union(components).execute();
+  return rows.map((r) => [Number(r.item_id), Number(r.location_id)]);
+}
+
+/** Locks production orders on PostgreSQL until the transaction ends (SQLite's single writer needs no lock). */
+export async function lockProductionOrders(tx: Tx, database: Database, ids: readonly number[]): Promise<void> {
+  if (database.dialect !== 'postgres' || ids.length === 0) return;
+  await tx
+    .selectFrom('production_orders')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** The item × location pairs of production orders' components. */
+export async function pairsOfProductionComponents(
+  tx: Tx,
+  orderIds: readonly number[],
+): Promise<Array<[number, number]>> {
+  if (orderIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('production_order_components')
+    .select(['item_id', 'location_id'])
+    .distinct()
+    .where('production_order_id', 'in', [...orderIds])
+    .execute();
+  return rows.map((r) => [Number(r.item_id), Number(r.location_id)]);
+}
