@@ -112,6 +112,19 @@ describe('leanstock order', () => {
     expect(stock.data[0]).toMatchObject({ on_hand: 100, allocated: 0 });
   });
 
+  it('flags an order at late risk when a supplier promises its component later than counted on', async () => {
+    await cli('order', 'create', '--customer', 'BISTRO', '--line', 'DESK:WS:2:2026-06-20', '--confirm');
+    const legs = JSON.parse((await cli('order', 'show', 'SO-1', '--json')).stdout).supplies.find(
+      (s: { sku: string }) => s.sku === 'LEG',
+    ).number as string;
+    expect((await cli('po', 'send', legs, '--no-email')).code).toBe(0);
+    expect((await cli('po', 'confirm', legs, '--promised', '2026-06-25')).code).toBe(0);
+    const list = await cli('order', 'list', '--late-risk');
+    expect(list.stdout).toMatch(/SO-000001\s+BISTRO\s+confirmed\s+2026-06-20\s+2026-06-20\s+LATE RISK/);
+    const shown = await cli('order', 'show', 'SO-000001');
+    expect(shown.stdout).toContain(`LATE RISK: ${legs} (LEG) now due 2026-06-25, counted on 2026-06-18`);
+  });
+
   it('refuses bad arguments naming the field, exits non-zero and changes nothing', async () => {
     const badLine = await cli('order', 'create', '--customer', 'BISTRO', '--line', 'DESK:WS');
     expect(badLine.code).toBe(2);
