@@ -160,9 +160,9 @@ describeEachDialect('Customer orders', ({ database }) => {
     expect(confirmed.created.map((s) => [s.kind, s.sku, s.quantity, s.release_date, s.due_date])).toEqual([
       ['production_order', 'DESK', 5, '2026-03-06', '2026-03-08'],
       ['production_order', 'TOP', 5, '2026-03-05', '2026-03-06'],
-      ['purchase_order_line', 'LEG', 20, null, null],
-      ['purchase_order_line', 'BOARD', 5, null, null],
-      ['purchase_order_line', 'GLUE', 2.5, null, null],
+      ['purchase_order_line', 'LEG', 20, null, '2026-03-06'],
+      ['purchase_order_line', 'BOARD', 5, null, '2026-03-07'],
+      ['purchase_order_line', 'GLUE', 2.5, null, '2026-03-05'],
     ]);
     expect((await getProductionOrder(database(), 'MO-000001')).components).toEqual([
       expect.objectContaining({ sku: 'TOP', required: 5, backordered: 5 }),

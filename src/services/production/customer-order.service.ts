@@ -886,6 +886,11 @@ async function supplyViews(tx: Tx, entries: readonly SupplyEntry[]): Promise<Ord
       )
     ).map((o) => [Number(o.id), o]),
   );
+  // A draft line has no expected date yet: the date its pegs count on stands in.
+  const pegged = await earliestPeggedDates(
+    tx,
+    [...lines.values()].filter((l) => l.promised_date === null && l.expected_date === null).map((l) => Number(l.id)),
+  );
   return entries.map((entry) => {
     if (entry.kind === 'production_order') {
       const mo = productions.get(entry.id);
@@ -909,11 +914,24 @@ async function supplyViews(tx: Tx, entries: readonly SupplyEntry[]): Promise<Ord
       location: line?.location_code ?? '',
       quantity: toQuantity(entry.quantityMilli),
       release_date: null,
-      due_date: line ? (line.promised_date ?? line.expected_date) : null,
+      due_date: line ? (line.promised_date ?? line.expected_date ?? pegged.get(entry.id) ?? null) : null,
       status: lines.has(entry.id) ? line!.status : 'removed',
       cancelled: entry.cancelled ?? false,
     };
   });
+}
+
+/** The earliest date pegs count on each purchase line for. */
+async function earliestPeggedDates(tx: Tx, lineIds: readonly number[]): Promise<Map<number, string>> {
+  if (lineIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('pegs')
+    .select(['supply_id', (eb) => eb.fn.min<string>('supply_date').as('date')])
+    .where('supply_kind', '=', 'purchase_order_line')
+    .where('supply_id', 'in', [...lineIds])
+    .groupBy('supply_id')
+    .execute();
+  return new Map(rows.map((r) => [Number(r.supply_id), r.date]));
 }
 
 async function pegViews(
