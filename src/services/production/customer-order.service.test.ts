@@ -424,6 +424,17 @@ describeEachDialect('Customer orders', ({ database }) => {
     expect(await checkLateRisk(database(), mtoCtx())).toMatchObject({ at_risk: [], cleared: ['SO-000001'] });
   });
 
+  it('flags the orders waiting on a purchase order that is cancelled', async () => {
+    await seedMakeToOrder(database());
+    await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());
+    const { cancelPurchaseOrder } = await import('../purchasing/purchase-order.service.js');
+    await cancelPurchaseOrder(database(), 1, { reason: 'supplier closed' }, mtoCtx());
+    expect(await getCustomerOrder(database(), 'SO-000001')).toMatchObject({
+      late_risk: true,
+      late_risk_note: 'PO-000001 (SHADE) is cancelled',
+    });
+  });
+
   it('answers a retried create with the same idempotency key from the first, ordering nothing twice', async () => {
     await seedMakeToOrder(database());
     const first = await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx(MTO_NOW, 'k-1'));

@@ -422,6 +422,7 @@ export async function closePurchaseOrder(
       ctx,
     );
     await appendEvents(tx, [orderEvent('purchase_order.closed', id, order.supplier_code)], ctx.now);
+    await checkLateRiskOfPurchaseOrder(tx, id, ctx);
     return { ...(await requireView(tx, id)), triggered };
   });
 }
@@ -470,6 +471,7 @@ export async function cancelPurchaseOrder(
       [orderEvent('purchase_order.cancelled', id, order.supplier_code, { reason: reason ?? null })],
       ctx.now,
     );
+    await checkLateRiskOfPurchaseOrder(tx, id, ctx);
     return { ...(await requireView(tx, id)), triggered };
   });
 }
