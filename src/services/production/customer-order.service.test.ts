@@ -435,6 +435,26 @@ describeEachDialect('Customer orders', ({ database }) => {
     });
   });
 
+  it('ships a stocked item in parts: each shipment consumes its share of the allocation', async () => {
+    await seedMakeToOrder(database());
+    const order = await createCustomerOrder(
+      database(),
+      { customer: 'ROSSI', confirm: true, lines: [{ sku: 'BULB', location: 'MAIN', quantity: 10 }] },
+      mtoCtx(),
+    );
+    // No requested date: today; 10 of the 30 bulbs on hand are allocated, so the promise is today.
+    expect(order).toMatchObject({ promised_date: '2026-03-02', lines: [{ allocated: 10, backordered: 0 }] });
+    const part = await shipCustomerOrder(database(), 'SO-000001', { lines: [{ line_no: 1, quantity: 4 }] }, mtoCtx());
+    expect(part).toMatchObject({ status: 'confirmed', lines: [{ allocated: 6, shipped: 4 }] });
+    expect(await balanceOf(database(), 'BULB')).toMatchObject({ on_hand: 26_000, allocated: 6_000 });
+    await expectReservationsConsistent(database());
+    const rest = await shipCustomerOrder(database(), 'SO-000001', undefined, mtoCtx());
+    expect(rest).toMatchObject({ status: 'shipped', lines: [{ allocated: 0, shipped: 10 }] });
+    expect(rest.movements.map((m) => [m.type, m.quantity])).toEqual([['sale', 6]]);
+    expect(await balanceOf(database(), 'BULB')).toMatchObject({ on_hand: 20_000, allocated: 0 });
+    await expectReservationsConsistent(database());
+  });
+
   it('answers a retried create with the same idempotency key from the first, ordering nothing twice', async () => {
     await seedMakeToOrder(database());
     const first = await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx(MTO_NOW, 'k-1'));
