@@ -535,31 +535,25 @@ function SuppliesCard({ order }: { order: Order }) {
                 </tr>
               </thead>
               <tbody>
-                {supplies.map((s) => {
-                  const due = dueOf(order, s);
-                  return (
-                    <tr
-                      key={supplyKey(s)}
-                      className={s.cancelled || s.status === 'cancelled' ? 'mto-cancelled' : undefined}
-                    >
-                      <td>
-                        <SupplyLink number={s.number} />
-                        <div className="mto-phone-only mto-muted-small">{s.sku}</div>
-                      </td>
-                      <td>{s.kind === 'production_order' ? 'make' : 'buy'}</td>
-                      <td>
-                        <Link href={itemPath(s.sku)}>{s.sku}</Link>
-                      </td>
-                      <td className="num">{num(s.quantity)}</td>
-                      <td>{s.release_date ? date(s.release_date) : <span className="muted">when sent</span>}</td>
-                      <td>
-                        {date(due.date)}
-                        {due.planned && <div className="mto-muted-small">as planned</div>}
-                      </td>
-                      <td>{s.cancelled ? 'taken back' : s.status.replaceAll('_', ' ')}</td>
-                    </tr>
-                  );
-                })}
+                {supplies.map((s) => (
+                  <tr
+                    key={supplyKey(s)}
+                    className={s.cancelled || s.status === 'cancelled' ? 'mto-cancelled' : undefined}
+                  >
+                    <td>
+                      <SupplyLink number={s.number} />
+                      <div className="mto-phone-only mto-muted-small">{s.sku}</div>
+                    </td>
+                    <td>{s.kind === 'production_order' ? 'make' : 'buy'}</td>
+                    <td>
+                      <Link href={itemPath(s.sku)}>{s.sku}</Link>
+                    </td>
+                    <td className="num">{num(s.quantity)}</td>
+                    <td>{s.release_date ? date(s.release_date) : <span className="muted">when sent</span>}</td>
+                    <td>{date(s.due_date)}</td>
+                    <td>{s.cancelled ? 'taken back' : s.status.replaceAll('_', ' ')}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </ScrollRegion>
@@ -569,22 +563,9 @@ function SuppliesCard({ order }: { order: Order }) {
   );
 }
 
-/**
- * The date a supply is due: its own, else (a purchase line on a draft order has no expected date yet) the date its
- * pegs count on it.
- */
-function dueOf(order: Order, supply: OrderSupply): { date: string | null; planned: boolean } {
-  if (supply.due_date) return { date: supply.due_date, planned: false };
-  const pegged = (order.pegging ?? [])
-    .filter((p) => p.supply.ref === supply.number && p.sku === supply.sku)
-    .map((p) => p.supply.date)
-    .sort();
-  return { date: pegged[0] ?? null, planned: pegged.length > 0 };
-}
-
 function Timeline({ order, supplies }: { order: Order; supplies: OrderSupply[] }) {
   const bars: TimelineBar[] = supplies.flatMap((s) => {
-    const due = dueOf(order, s).date;
+    const due = s.due_date;
     return due === null
       ? []
       : [
