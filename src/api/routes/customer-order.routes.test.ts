@@ -102,14 +102,21 @@ describeEachDialect('customer order routes', ({ database }) => {
       cancelled: false,
     });
     expect(supply('TOP')).toMatchObject({ kind: 'production_order', quantity: 2, release_date: '2026-06-17' });
-    // A draft purchase line has no dates of its own until it is sent; its pegs carry the date counted on.
+    // A draft purchase line is due when its pegs count on it and is to be ordered that less its lead time.
     expect(supply('LEG')).toMatchObject({
       kind: 'purchase_order_line',
       number: expect.stringMatching(/^PO-\d{6}$/),
       quantity: 8,
+      release_date: '2026-06-15',
+      due_date: '2026-06-18',
       status: 'draft',
     });
-    expect(supply('BOARD')).toMatchObject({ kind: 'purchase_order_line', quantity: 4 });
+    expect(supply('BOARD')).toMatchObject({
+      kind: 'purchase_order_line',
+      quantity: 4,
+      release_date: '2026-06-12',
+      due_date: '2026-06-17',
+    });
     expect(supply('SCREW')).toBeUndefined();
     expect(order.created).toHaveLength(4);
 

@@ -62,9 +62,9 @@ describe('leanstock order', () => {
     expect(confirmed).toMatchObject({ code: 0, stderr: '' });
     expect(confirmed.stdout).toContain('Confirmed SO-000001: promised 2026-06-20, as requested.');
     expect(confirmed.stdout).toMatch(/MO-\d{6}\s+DESK\s+WS\s+2\s+2026-06-18\s+2026-06-20\s+planned/);
-    // Draft purchase lines show the date their pegs count on.
-    expect(confirmed.stdout).toMatch(/PO-\d{6}\s+LEG\s+WS\s+8\s+2026-06-18 \(planned\)\s+draft/);
-    expect(confirmed.stdout).toMatch(/PO-\d{6}\s+BOARD\s+WS\s+4\s+2026-06-17 \(planned\)\s+draft/);
+    // Draft purchase lines: due the date their pegs count on (planned), released that less the lead time.
+    expect(confirmed.stdout).toMatch(/PO-\d{6}\s+LEG\s+WS\s+8\s+2026-06-15\s+2026-06-18 \(planned\)\s+draft/);
+    expect(confirmed.stdout).toMatch(/PO-\d{6}\s+BOARD\s+WS\s+4\s+2026-06-12\s+2026-06-17 \(planned\)\s+draft/);
 
     const shown = await cli('order', 'show', 'SO-000001');
     expect(shown.code).toBe(0);

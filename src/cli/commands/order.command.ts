@@ -403,18 +403,15 @@ export function describeOrder(view: CustomerOrderView, showTakenBack = true): st
 }
 
 /**
- * A draft purchase line has no expected date until it is sent: show the date its pegs count on instead, marked
+ * A draft purchase line has no expected date until it is sent: its due date is the date its pegs count on, marked
  * "(planned)".
  */
-function withPlannedDates(view: Pick<CustomerOrderView, 'supplies' | 'pegging'>): OrderSupplyView[] {
-  return view.supplies.map((supply) => {
-    if (supply.due_date !== null) return supply;
-    const counted = view.pegging
-      .filter((peg) => peg.supply.ref === supply.number && peg.sku === supply.sku)
-      .map((peg) => peg.supply.date)
-      .sort()[0];
-    return counted === undefined ? supply : { ...supply, due_date: `${counted} (planned)` };
-  });
+function withPlannedDates(view: Pick<CustomerOrderView, 'supplies'>): OrderSupplyView[] {
+  return view.supplies.map((supply) =>
+    supply.kind === 'purchase_order_line' && supply.status === 'draft' && supply.due_date !== null
+      ? { ...supply, due_date: `${supply.due_date} (planned)` }
+      : supply,
+  );
 }
 
 function suppliesTable(supplies: OrderSupplyView[]): string {
@@ -515,7 +512,7 @@ function listTable(orders: CustomerOrderSummary[]): string {
 export function describeOutcome(outcome: CustomerOrderOutcome, createdShown = false): string {
   const parts: string[] = [];
   if (outcome.created.length > 0 && !createdShown) {
-    const created = withPlannedDates({ supplies: outcome.created, pegging: outcome.pegging });
+    const created = withPlannedDates({ supplies: outcome.created });
     parts.push(`Created or added to:\n${suppliesTable(created)}`);
   }
   if (outcome.withdrawn.length > 0) parts.push(`Taken back now:\n${suppliesTable(outcome.withdrawn)}`);

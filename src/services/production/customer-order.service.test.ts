@@ -160,9 +160,10 @@ describeEachDialect('Customer orders', ({ database }) => {
     expect(confirmed.created.map((s) => [s.kind, s.sku, s.quantity, s.release_date, s.due_date])).toEqual([
       ['production_order', 'DESK', 5, '2026-03-06', '2026-03-08'],
       ['production_order', 'TOP', 5, '2026-03-05', '2026-03-06'],
-      ['purchase_order_line', 'LEG', 20, null, '2026-03-06'],
-      ['purchase_order_line', 'BOARD', 5, null, '2026-03-07'],
-      ['purchase_order_line', 'GLUE', 2.5, null, '2026-03-05'],
+      // Draft purchase lines: due when their pegs count on them, released that less the lead time (BOARD today).
+      ['purchase_order_line', 'LEG', 20, '2026-03-03', '2026-03-06'],
+      ['purchase_order_line', 'BOARD', 5, '2026-03-02', '2026-03-07'],
+      ['purchase_order_line', 'GLUE', 2.5, '2026-03-03', '2026-03-05'],
     ]);
     expect((await getProductionOrder(database(), 'MO-000001')).components).toEqual([
       expect.objectContaining({ sku: 'TOP', required: 5, backordered: 5 }),
@@ -394,13 +395,21 @@ describeEachDialect('Customer orders', ({ database }) => {
     await seedMakeToOrder(database());
     await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());
     const { confirmPurchaseOrder } = await import('../purchasing/purchase-order.service.js');
-    await sendPurchaseOrder(database(), 1, mtoCtx());
-    expect((await getCustomerOrder(database(), 'SO-000001')).late_risk).toBe(false);
+    // Sent on 03-04: the line was released that day; its due date is the expected date until the supplier promises.
+    await sendPurchaseOrder(database(), 1, mtoCtx(MTO_NOW + 2 * DAY));
+    const sent = await getCustomerOrder(database(), 'SO-000001');
+    expect(sent.late_risk).toBe(false);
+    const shades = () => sent.supplies.find((s) => s.sku === 'SHADE');
+    expect(shades()).toMatchObject({ status: 'sent', release_date: '2026-03-04' });
+    expect(shades()!.due_date).toMatch(/^2026-03-\d\d$/);
     // The supplier confirms 03-24 for the shades the production order needs on 03-18: the confirmation flags it.
     await confirmPurchaseOrder(database(), 1, { promised_date: '2026-03-24' }, mtoCtx());
     expect(await getCustomerOrder(database(), 'SO-000001')).toMatchObject({
       late_risk: true,
       late_risk_note: 'PO-000001 (SHADE) now due 2026-03-24, counted on 2026-03-18, needed 2026-03-18',
+      supplies: expect.arrayContaining([
+        expect.objectContaining({ sku: 'SHADE', release_date: '2026-03-04', due_date: '2026-03-24' }),
+      ]),
     });
     const report = await checkLateRisk(database(), mtoCtx());
     expect(report).toEqual({

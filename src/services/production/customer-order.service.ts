@@ -30,6 +30,7 @@ import {
   listProductionComponents,
   locationCodes,
   lockProductionOrders,
+  type PurchaseSupplyRow,
   pairsOfCustomerOrder,
   siteTimeZones,
   sumWaitingPegsBySupply,
@@ -45,7 +46,14 @@ import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../pagina
 import { changeOnOrder, type OnOrderChange } from '../purchasing/on-order.js';
 import { purchaseOrderNumber, type TriggerOutcome } from '../purchasing/replenish.js';
 import { rebalanceSupply } from './backorders.js';
-import { type CreatedSupply, type ExplosionLine, explodeCustomerOrder, laterDate, localDateAt } from './explosion.js';
+import {
+  addDays,
+  type CreatedSupply,
+  type ExplosionLine,
+  explodeCustomerOrder,
+  laterDate,
+  localDateAt,
+} from './explosion.js';
 import { cancelPegs, consumePegs, ReservationDeltas } from './pegs.js';
 
 export type CustomerOrderLineView = {
@@ -891,6 +899,10 @@ async function supplyViews(tx: Tx, entries: readonly SupplyEntry[]): Promise<Ord
     tx,
     [...lines.values()].filter((l) => l.promised_date === null && l.expected_date === null).map((l) => Number(l.id)),
   );
+  const zones = await siteTimeZones(
+    tx,
+    [...lines.values()].map((l) => Number(l.location_id)),
+  );
   return entries.map((entry) => {
     if (entry.kind === 'production_order') {
       const mo = productions.get(entry.id);
@@ -907,18 +919,36 @@ async function supplyViews(tx: Tx, entries: readonly SupplyEntry[]): Promise<Ord
       };
     }
     const line = lines.get(entry.id) ?? entry.line;
+    const dates = line ? purchaseLineDates(line, pegged.get(entry.id) ?? null, zones) : null;
     return {
       kind: entry.kind,
       number: line ? purchaseOrderNumber(Number(line.purchase_order_id)) : `purchase line ${entry.id}`,
       sku: line?.sku ?? '',
       location: line?.location_code ?? '',
       quantity: toQuantity(entry.quantityMilli),
-      release_date: null,
-      due_date: line ? (line.promised_date ?? line.expected_date ?? pegged.get(entry.id) ?? null) : null,
+      release_date: dates?.release ?? null,
+      due_date: dates?.due ?? null,
       status: lines.has(entry.id) ? line!.status : 'removed',
       cancelled: entry.cancelled ?? false,
     };
   });
+}
+
+/**
+ * A purchase line's dates as supply. Sent: due is the supplier's promise or the expected date, release the day it
+ * was sent. Draft: due is the earliest date its pegs count on, release that less its lead time (the order-by date).
+ */
+function purchaseLineDates(
+  line: PurchaseSupplyRow,
+  pegged: string | null,
+  zones: ReadonlyMap<number, string>,
+): { release: string | null; due: string | null } {
+  const due = line.promised_date ?? line.expected_date ?? pegged;
+  if (line.sent_at !== null) {
+    return { release: localDateAt(zones, Number(line.location_id), Number(line.sent_at)), due };
+  }
+  if (due === null) return { release: null, due: null };
+  return { release: addDays(due, -(line.lead_time_days === null ? 0 : Number(line.lead_time_days))), due };
 }
 
 /** The earliest date pegs count on each purchase line for. */
@@ -929,6 +959,7 @@ async function earliestPeggedDates(tx: Tx, lineIds: readonly number[]): Promise<
     .select(['supply_id', (eb) => eb.fn.min<string>('supply_date').as('date')])
     .where('supply_kind', '=', 'purchase_order_line')
     .where('supply_id', 'in', [...lineIds])
+    .where('status', '!=', 'cancelled')
     .groupBy('supply_id')
     .execute();
   return new Map(rows.map((r) => [Number(r.supply_id), r.date]));

@@ -493,6 +493,8 @@ export type PurchaseSupplyRow = {
   lead_time_days: number | null;
   expected_date: string | null;
   promised_date: string | null;
+  /** When its purchase order was sent (null while it is a draft). */
+  sent_at: number | null;
   created_at: number;
 };
 
@@ -515,6 +517,7 @@ function purchaseSupplies(tx: Tx) {
       'l.lead_time_days',
       'l.expected_date',
       'po.promised_date',
+      'po.sent_at',
       'l.created_at',
     ]);
 }
