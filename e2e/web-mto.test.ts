@@ -163,6 +163,17 @@ describe('web app: make-to-order pages on a fresh database', () => {
     expect(problems).toEqual([]);
   });
 
+  it("leads from a made item's page to its bill of materials, and offers none for a bought item", async () => {
+    const bought = await web.open('/items/SCREW');
+    await bought.page.getByRole('link', { name: 'All items' }).waitFor();
+    await bought.page.waitForLoadState('networkidle');
+    await expect(bought.page.getByRole('link', { name: 'Bill of materials' }).count()).resolves.toBe(0);
+    const made = await web.open('/items/CHAIR');
+    await made.page.getByRole('link', { name: 'Bill of materials' }).click();
+    await made.page.getByRole('region', { name: 'Requirement tree' }).waitFor();
+    expect(new URL(made.page.url()).pathname).toBe('/boms/CHAIR');
+  });
+
   it('fits every page on a phone without sideways scrolling', async () => {
     const orders = (await web.api('GET', '/customer-orders')) as { data: Array<{ number: string }> };
     const number = orders.data[0]!.number;

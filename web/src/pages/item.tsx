@@ -113,6 +113,7 @@ export function ItemPage({ params }: { params: Record<string, string> }) {
   const policies = useApi<Page<Policy>>(`/policies${query({ sku, limit: 1000 })}`);
   const locations = useApi<Page<LocationRow>>('/locations?limit=1000');
   const sources = useApi<Page<Source>>(`/items/${path}/sources`);
+  const boms = useApi<Page<unknown>>(`/boms${query({ sku, limit: 1 })}`);
   const { search } = useLocation();
 
   if (item.error instanceof ApiError && item.error.status === 404) {
@@ -163,9 +164,16 @@ export function ItemPage({ params }: { params: Record<string, string> }) {
           </span>
         }
         actions={
-          <Link className="button secondary" href="/items">
-            All items
-          </Link>
+          <>
+            {(boms.data?.data.length ?? 0) > 0 && (
+              <Link className="button secondary" href={`/boms/${path}`}>
+                Bill of materials
+              </Link>
+            )}
+            <Link className="button secondary" href="/items">
+              All items
+            </Link>
+          </>
         }
       />
       <div className="stats item-stats">
