@@ -289,6 +289,41 @@ describeEachDialect('Customer orders', ({ database }) => {
     await expectReservationsConsistent(database());
   });
 
+  it('shows a purchase line added to by several lines once, with the quantities summed', async () => {
+    await seedMakeToOrder(database());
+    const order = await createCustomerOrder(
+      database(),
+      {
+        customer: 'ROSSI',
+        confirm: true,
+        lines: [
+          { sku: 'LAMP', location: 'MAIN', quantity: 4, requested_date: '2026-03-20' },
+          { sku: 'LAMP', location: 'MAIN', quantity: 8, requested_date: '2026-03-25' },
+        ],
+      },
+      mtoCtx(),
+    );
+    // Each line has its own production order; both add their shades to the one draft line.
+    const recorded = await database()
+      .db.selectFrom('order_supplies')
+      .select(['kind', 'supply_id'])
+      .where('kind', '=', 'purchase_order_line')
+      .execute();
+    const shadeLine = (await purchaseLines(database())).find((l) => l.sku === 'SHADE')!;
+    expect(recorded.filter((r) => Number(r.supply_id) === Number(shadeLine.id))).toHaveLength(2);
+    const shades = order.supplies.filter((s) => s.sku === 'SHADE');
+    expect(shades.map((s) => [s.number, s.quantity])).toEqual([['PO-000001', 12]]);
+    expect(Number(shadeLine.quantity_milli)).toBe(12_000);
+    expect(order.created.filter((s) => s.sku === 'SHADE')).toHaveLength(1);
+    expect(order.supplies.filter((s) => s.sku === 'LAMP')).toHaveLength(2);
+
+    const cancelled = await cancelCustomerOrder(database(), 'SO-000001', {}, mtoCtx());
+    expect(cancelled.withdrawn.filter((s) => s.sku === 'SHADE').map((s) => s.quantity)).toEqual([12]);
+    expect(cancelled.supplies.filter((s) => s.sku === 'SHADE').map((s) => [s.quantity, s.cancelled])).toEqual([
+      [12, true],
+    ]);
+  });
+
   it('cancelling returns every quantity: balances and draft lines as they were before the order', async () => {
     await seedMakeToOrder(database());
     const before = await snapshot(database());

@@ -877,7 +877,18 @@ type SupplyEntry = CreatedSupply & {
   line?: Awaited<ReturnType<typeof findPurchaseSupplies>>[number];
 };
 
-async function supplyViews(tx: Tx, entries: readonly SupplyEntry[]): Promise<OrderSupplyView[]> {
+/**
+ * The supplies as rows: one per supply (kind and id) with the quantities summed, so a purchase line that several
+ * confirmations or changes added to shows once; what was taken back stays apart from what is live.
+ */
+async function supplyViews(tx: Tx, all: readonly SupplyEntry[]): Promise<OrderSupplyView[]> {
+  const merged = new Map<string, SupplyEntry>();
+  for (const entry of all) {
+    const key = `${entry.kind}:${entry.id}:${entry.cancelled ?? false}`;
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, quantityMilli: seen.quantityMilli + entry.quantityMilli } : entry);
+  }
+  const entries = [...merged.values()];
   const lines = new Map(
     (
       await findPurchaseSupplies(
