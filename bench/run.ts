@@ -8,7 +8,8 @@
  * BENCH_PLAN_ITEMS (default 100,000) items × 730 days; simulation times runMonteCarlo over BENCH_SIM_ITEMS
  * (default 10,000) items × 730 days × 10 runs and compares peak memory at 10 and 100 runs
  * (BENCH_SIM_MEMORY_RUNS); web times a usable dashboard on the demo in Chromium and sizes the initial JavaScript;
- * explode times the requirement explosion of 1,000 customer orders over five-level BOMs (issue 7);
+ * explode times the requirement explosion of 1,000 customer orders over five-level BOMs (issue 7), then confirms
+ * BENCH_EXPLODE_ORDERS (default 1,000) orders one by one through the customer order service on both dialects;
  * LEANSTOCK_BENCH_PG_URL (else
  * LEANSTOCK_TEST_PG_URL, else the local test database) for PostgreSQL.
  */
@@ -16,7 +17,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchExplode, type ExplodeBenchResult, printExplode, writeExplodeResult } from './explode.bench.js';
+import {
+  benchExplode,
+  benchExplodeEndToEnd,
+  type ExplodeBenchResult,
+  endToEndOrders,
+  printExplode,
+  printExplodeEndToEnd,
+  writeExplodeResult,
+} from './explode.bench.js';
 import { benchHttp, type HttpResult } from './http.bench.js';
 import { benchPostgresIngest, benchSqliteIngest, type IngestResult, redact } from './ingest.bench.js';
 import { benchPlan, PLAN_HISTORY_DAYS, type PlanBenchResult, type PlanRun, planBenchItems } from './plan.bench.js';
@@ -204,6 +213,12 @@ async function main(): Promise<void> {
     );
     report.explode = benchExplode({ orders: 1000, runs: 7, warmupRuns: 2 });
     printExplode(report.explode);
+    report.explode.end_to_end = [];
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const result = await benchExplodeEndToEnd({ dialect, orders: endToEndOrders(), pgUrl });
+      report.explode.end_to_end.push(result);
+      printExplodeEndToEnd(result);
+    }
     const file = writeExplodeResult(root, report.explode, started, report.environment);
     console.log(`  written to ${relative(process.cwd(), file)}`);
   }
