@@ -631,6 +631,11 @@ export type OrderSupplyTable = {
   customer_order_id: number;
   kind: 'purchase_order_line' | 'production_order';
   supply_id: number;
+  /** The supply's item and location, and a purchase line's order (null for a production order), kept when a
+   *  purchase line is taken back to 0 and removed. */
+  item_id: number;
+  location_id: number;
+  purchase_order_id: number | null;
   quantity_milli: number;
   created_at: number;
   cancelled_at: number | null;

@@ -261,6 +261,22 @@ describeEachDialect('Customer orders', ({ database }) => {
       ['PO-000001', 'SHADE', 16],
     ]);
     expect(changed.lines[0]).toMatchObject({ quantity: 14, backordered: 14 });
+    // The removed line still shows with its item, location and purchase order, from what was recorded with it.
+    expect(changed.supplies.filter((s) => s.cancelled)).toEqual([
+      expect.objectContaining({ number: 'MO-000001', sku: 'LAMP', location: 'MAIN', status: 'cancelled' }),
+      expect.objectContaining({ number: 'PO-000001', sku: 'SHADE', location: 'MAIN', quantity: 12, status: 'removed' }),
+    ]);
+    const recorded = await database()
+      .db.selectFrom('order_supplies')
+      .select(['kind', 'item_id', 'location_id', 'purchase_order_id'])
+      .orderBy('id')
+      .execute();
+    expect(recorded.map((r) => [r.kind, r.purchase_order_id === null ? null : Number(r.purchase_order_id)])).toEqual([
+      ['production_order', null],
+      ['purchase_order_line', 1],
+      ['production_order', null],
+      ['purchase_order_line', 1],
+    ]);
     expect(await balanceOf(database(), 'BULB')).toMatchObject({ allocated: 28_000, on_order: 50_000 });
     expect(await balanceOf(database(), 'SHADE')).toMatchObject({ backordered: 14_000, on_order: 16_000 });
     await expectReservationsConsistent(database());

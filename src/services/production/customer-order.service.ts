@@ -30,6 +30,7 @@ import {
   listProductionComponents,
   locationCodes,
   lockProductionOrders,
+  type OrderSupplyRow,
   type PurchaseSupplyRow,
   pairsOfCustomerOrder,
   siteTimeZones,
@@ -622,7 +623,7 @@ async function unwindOrder(
         onOrder.push({ itemId: Number(mo.item_id), locationId: Number(mo.location_id), deltaMilli: -open });
         // Pegs of other orders on it (none when it was made lot-for-lot for this one) wait for stock now.
         await rebalanceSupply(tx, { kind: 'production_order', id: supplyId }, [], ctx.now);
-        withdrawn.push({ kind: 'production_order', id: supplyId, quantityMilli: quantity });
+        withdrawn.push({ ...supplyEntryOf(supply), quantityMilli: quantity });
       } else {
         notes.push(`${mo.number} (${mo.sku}) is ${mo.status}: nothing to take back`);
       }
@@ -630,7 +631,8 @@ async function unwindOrder(
     }
     const line = lines.get(supplyId);
     if (!line) {
-      notes.push(`purchase line ${supplyId} was removed from its order: nothing to take back`);
+      const [gone] = await supplyViews(tx, [supplyEntryOf(supply)]);
+      notes.push(`${gone!.number}: the ${gone!.sku} line was removed from the order: nothing to take back`);
       continue;
     }
     const number = purchaseOrderNumber(Number(line.purchase_order_id));
@@ -671,7 +673,7 @@ async function unwindOrder(
       .where('id', '=', Number(line.purchase_order_id))
       .execute();
     onOrder.push({ itemId: Number(line.item_id), locationId: Number(line.location_id), deltaMilli: -reduce });
-    withdrawn.push({ kind: 'purchase_order_line', id: supplyId, quantityMilli: reduce, line });
+    withdrawn.push({ ...supplyEntryOf(supply), quantityMilli: reduce });
   }
   await changeOnOrder(tx, database, onOrder, ctx.now);
   const triggered = await deltas.apply(tx, database, ctx);
@@ -860,22 +862,22 @@ async function loadViews(tx: Tx, orders: readonly CustomerOrderRow[], full: bool
 /** Everything confirmation created for the order, also what was taken back since (`cancelled`). */
 async function orderSupplyViews(tx: Tx, orderId: number): Promise<OrderSupplyView[]> {
   const supplies = await listOrderSupplies(tx, orderId, true);
-  return supplyViews(
-    tx,
-    supplies.map((s) => ({
-      kind: s.kind,
-      id: Number(s.supply_id),
-      quantityMilli: Number(s.quantity_milli),
-      cancelled: s.cancelled_at !== null,
-    })),
-  );
+  return supplyViews(tx, supplies.map(supplyEntryOf));
 }
 
-type SupplyEntry = CreatedSupply & {
-  cancelled?: boolean;
-  /** The line as it was, for a purchase line this call removed. */
-  line?: Awaited<ReturnType<typeof findPurchaseSupplies>>[number];
-};
+type SupplyEntry = CreatedSupply & { cancelled?: boolean };
+
+function supplyEntryOf(row: OrderSupplyRow): SupplyEntry {
+  return {
+    kind: row.kind,
+    id: Number(row.supply_id),
+    quantityMilli: Number(row.quantity_milli),
+    itemId: Number(row.item_id),
+    locationId: Number(row.location_id),
+    purchaseOrderId: row.purchase_order_id === null ? null : Number(row.purchase_order_id),
+    cancelled: row.cancelled_at !== null,
+  };
+}
 
 /**
  * The supplies as rows: one per supply (kind and id) with the quantities summed, so a purchase line that several
@@ -914,6 +916,16 @@ async function supplyViews(tx: Tx, all: readonly SupplyEntry[]): Promise<OrderSu
     tx,
     [...lines.values()].map((l) => Number(l.location_id)),
   );
+  // A purchase line taken back to 0 is removed: what was recorded with the supply names it.
+  const gone = entries.filter((e) => e.kind === 'purchase_order_line' && !lines.has(e.id));
+  const skus = await skusOf(
+    tx,
+    gone.map((e) => e.itemId),
+  );
+  const codes = await locationCodes(
+    tx,
+    gone.map((e) => e.locationId),
+  );
   return entries.map((entry) => {
     if (entry.kind === 'production_order') {
       const mo = productions.get(entry.id);
@@ -929,17 +941,31 @@ async function supplyViews(tx: Tx, all: readonly SupplyEntry[]): Promise<OrderSu
         cancelled: entry.cancelled ?? false,
       };
     }
-    const line = lines.get(entry.id) ?? entry.line;
-    const dates = line ? purchaseLineDates(line, pegged.get(entry.id) ?? null, zones) : null;
+    const line = lines.get(entry.id);
+    if (!line) {
+      return {
+        kind: entry.kind,
+        number:
+          entry.purchaseOrderId === null ? `purchase line ${entry.id}` : purchaseOrderNumber(entry.purchaseOrderId),
+        sku: skus.get(entry.itemId) ?? '',
+        location: codes.get(entry.locationId) ?? '',
+        quantity: toQuantity(entry.quantityMilli),
+        release_date: null,
+        due_date: null,
+        status: 'removed',
+        cancelled: entry.cancelled ?? false,
+      };
+    }
+    const dates = purchaseLineDates(line, pegged.get(entry.id) ?? null, zones);
     return {
       kind: entry.kind,
-      number: line ? purchaseOrderNumber(Number(line.purchase_order_id)) : `purchase line ${entry.id}`,
-      sku: line?.sku ?? '',
-      location: line?.location_code ?? '',
+      number: purchaseOrderNumber(Number(line.purchase_order_id)),
+      sku: line.sku,
+      location: line.location_code,
       quantity: toQuantity(entry.quantityMilli),
-      release_date: dates?.release ?? null,
-      due_date: dates?.due ?? null,
-      status: lines.has(entry.id) ? line!.status : 'removed',
+      release_date: dates.release,
+      due_date: dates.due,
+      status: line.status,
       cancelled: entry.cancelled ?? false,
     };
   });
@@ -960,6 +986,16 @@ function purchaseLineDates(
   }
   if (due === null) return { release: null, due: null };
   return { release: addDays(due, -(line.lead_time_days === null ? 0 : Number(line.lead_time_days))), due };
+}
+
+async function skusOf(tx: Tx, itemIds: readonly number[]): Promise<Map<number, string>> {
+  if (itemIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('items')
+    .select(['id', 'sku'])
+    .where('id', 'in', [...new Set(itemIds)])
+    .execute();
+  return new Map(rows.map((r) => [Number(r.id), r.sku]));
 }
 
 /** The earliest date pegs count on each purchase line for. */

@@ -55,6 +55,10 @@ export type CreatedSupply = {
   /** The purchase order line's or the production order's id. */
   id: number;
   quantityMilli: number;
+  itemId: number;
+  locationId: number;
+  /** A purchase line's order; null for a production order. */
+  purchaseOrderId: number | null;
 };
 
 export type ExplosionOutcome = {
@@ -335,7 +339,14 @@ async function writeExplosion(
     );
     componentRows.set(mo.ref, new Map(components.map((c, i) => [c.itemId, ids[i]!])));
     planned.set(mo.ref, { kind: 'production_order', id, dueDate: mo.dueDate });
-    created.push({ kind: 'production_order', id, quantityMilli: mo.quantityMilli });
+    created.push({
+      kind: 'production_order',
+      id,
+      quantityMilli: mo.quantityMilli,
+      itemId: mo.itemId,
+      locationId,
+      purchaseOrderId: null,
+    });
     onOrder.push({ itemId: mo.itemId, locationId, deltaMilli: mo.quantityMilli });
   }
 
@@ -354,6 +365,10 @@ async function writeExplosion(
       demandMilli: p.quantityMilli,
     }));
     const drafted = await replenish(tx, candidates, ctx);
+    const orderOfLine = await purchaseOrdersOfLines(
+      tx,
+      drafted.lineIds.filter((id): id is number => id !== null && id !== undefined),
+    );
     purchases.forEach((p: PlannedOrder, i) => {
       const lineId = drafted.lineIds[i];
       if (lineId === null || lineId === undefined) {
@@ -366,7 +381,14 @@ async function writeExplosion(
       }
       const added = drafted.onOrderAddedMilli[i]!;
       planned.set(p.ref, { kind: 'purchase_order_line', id: lineId, dueDate: p.dueDate });
-      created.push({ kind: 'purchase_order_line', id: lineId, quantityMilli: added });
+      created.push({
+        kind: 'purchase_order_line',
+        id: lineId,
+        quantityMilli: added,
+        itemId: p.itemId,
+        locationId,
+        purchaseOrderId: orderOfLine.get(lineId) ?? null,
+      });
       onOrder.push({ itemId: p.itemId, locationId, deltaMilli: added });
     });
     const notes = new Map(purchases.map((p, i) => [drafted.lineIds[i]!, p]));
@@ -387,6 +409,9 @@ async function writeExplosion(
       customer_order_id: order.id,
       kind: c.kind,
       supply_id: c.id,
+      item_id: c.itemId,
+      location_id: c.locationId,
+      purchase_order_id: c.purchaseOrderId,
       quantity_milli: c.quantityMilli,
       created_at: ctx.now,
       cancelled_at: null,
@@ -470,4 +495,14 @@ export function componentsFor(
 
 export function productionNumber(id: number): string {
   return `MO-${String(id).padStart(6, '0')}`;
+}
+
+async function purchaseOrdersOfLines(tx: Tx, lineIds: readonly number[]): Promise<Map<number, number>> {
+  if (lineIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('purchase_order_lines')
+    .select(['id', 'purchase_order_id'])
+    .where('id', 'in', [...new Set(lineIds)])
+    .execute();
+  return new Map(rows.map((r) => [Number(r.id), Number(r.purchase_order_id)]));
 }

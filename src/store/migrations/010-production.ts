@@ -161,6 +161,10 @@ export function productionMigration(dialect: Dialect): Migration {
         /** 'purchase_order_line' | 'production_order'. */
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('supply_id', 'bigint', (c) => c.notNull())
+        /** The supply's item and location, and a purchase line's order: kept when the line is removed. */
+        .addColumn('item_id', 'bigint', (c) => c.notNull().references('items.id'))
+        .addColumn('location_id', 'bigint', (c) => c.notNull().references('locations.id'))
+        .addColumn('purchase_order_id', 'bigint')
         .addColumn('quantity_milli', 'bigint', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('cancelled_at', 'bigint')
