@@ -335,9 +335,13 @@ describeEachDialect('Customer orders', ({ database }) => {
 
     const cancelled = await cancelCustomerOrder(database(), 'SO-000001', {}, mtoCtx());
     expect(cancelled.withdrawn.filter((s) => s.sku === 'SHADE').map((s) => s.quantity)).toEqual([12]);
-    expect(cancelled.supplies.filter((s) => s.sku === 'SHADE').map((s) => [s.quantity, s.cancelled])).toEqual([
-      [12, true],
+    expect(cancelled.supplies.filter((s) => s.sku === 'SHADE').map((s) => [s.quantity, s.status])).toEqual([
+      [12, 'removed'],
     ]);
+    // Both additions are taken back: the line is gone, nothing of it stays on order.
+    expect((await purchaseLines(database())).filter((l) => l.sku === 'SHADE')).toEqual([]);
+    expect(await balanceOf(database(), 'SHADE')).toMatchObject({ on_order: 0, backordered: 0 });
+    await expectReservationsConsistent(database());
   });
 
   it('cancelling returns every quantity: balances and draft lines as they were before the order', async () => {

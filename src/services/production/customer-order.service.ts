@@ -656,6 +656,7 @@ async function unwindOrder(
         .where('purchase_order_line_id', '=', supplyId)
         .execute();
       await tx.deleteFrom('purchase_order_lines').where('id', '=', supplyId).execute();
+      lines.delete(supplyId);
     } else {
       await tx
         .updateTable('purchase_order_lines')
@@ -666,6 +667,8 @@ async function unwindOrder(
         })
         .where('id', '=', supplyId)
         .execute();
+      // The order may have added to this line more than once: its next record reduces what is left.
+      lines.set(supplyId, { ...line, quantity_milli: lineQuantity - reduce });
     }
     await tx
       .updateTable('purchase_orders')
