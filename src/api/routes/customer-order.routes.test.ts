@@ -124,6 +124,7 @@ describeEachDialect('customer order routes', ({ database }) => {
     expect(screws).toMatchObject({
       level: 1,
       quantity: 32,
+      unit: 'pcs',
       demand: { kind: 'production_component', ref: supply('DESK').number },
       supply: { kind: 'stock', ref: null },
       status: 'allocated',

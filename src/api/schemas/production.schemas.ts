@@ -32,8 +32,18 @@ export const OrderSupply = Type.Object({
     description:
       "What the order added: a purchase line's added quantity (with MOQ and pack rounding), a production order's quantity",
   }),
-  release_date: Nullable(LocalDate),
-  due_date: Nullable(LocalDate),
+  release_date: Nullable(
+    Type.String({
+      description:
+        'YYYY-MM-DD. A production order: its release date. A draft purchase line: its due date less its lead time (the day to send it by); a sent one: the day it was sent',
+    }),
+  ),
+  due_date: Nullable(
+    Type.String({
+      description:
+        "YYYY-MM-DD. A draft purchase line: the earliest date its pegs count on; a sent one: the supplier's promised, else the expected date",
+    }),
+  ),
   status: Type.String({ description: "The purchase order's or production order's status" }),
   cancelled: Type.Boolean({ description: 'Taken back when the order was changed or cancelled' }),
 });
@@ -43,6 +53,7 @@ export const Peg = Type.Object({
   sku: Type.String(),
   location: Type.String(),
   quantity: Type.Number(),
+  unit: Type.String({ description: "The item's unit" }),
   need_date: LocalDate,
   demand: Type.Object({
     kind: Type.Union([Type.Literal('customer_order_line'), Type.Literal('production_component')]),

@@ -70,10 +70,10 @@ describe('leanstock order', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/SO-000001\s+BISTRO \(Bistro Nord\)\s+confirmed/);
     expect(shown.stdout).toContain('Set in motion:');
-    // The tree: the line, under it the desk's components, under TOP its board.
+    // The tree: the line, under it the desk's components, under TOP its board; quantities with their units.
     expect(shown.stdout).toMatch(/\nDESK\s+2 pcs\s+2026-06-20\s+SO-000001\/1\s+MO-\d{6}/);
-    expect(shown.stdout).toMatch(/\n {2}SCREW\s+32\s+2026-06-18\s+MO-\d{6}\s+stock\s+\S+\s+allocated/);
-    expect(shown.stdout).toMatch(/\n {4}BOARD\s+4\s+2026-06-17\s+MO-\d{6}\s+PO-\d{6}/);
+    expect(shown.stdout).toMatch(/\n {2}SCREW\s+32 pcs\s+2026-06-18\s+MO-\d{6}\s+stock\s+\S+\s+allocated/);
+    expect(shown.stdout).toMatch(/\n {4}BOARD\s+4 pcs\s+2026-06-17\s+MO-\d{6}\s+PO-\d{6}/);
 
     const json = JSON.parse((await cli('order', 'show', '1', '--json')).stdout);
     expect(json).toMatchObject({ number: 'SO-000001', status: 'confirmed', promised_date: '2026-06-20' });

@@ -433,8 +433,7 @@ function suppliesTable(supplies: OrderSupplyView[]): string {
  * Pegs as a tree: each order line, then under a peg served by a production order the pegs of that order's
  * components, indented one step per level.
  */
-export function peggingTree(view: Pick<CustomerOrderView, 'pegging' | 'lines'>): string {
-  const units = new Map(view.lines.map((line) => [line.sku, line.unit]));
+export function peggingTree(view: Pick<CustomerOrderView, 'pegging'>): string {
   const pegs = mergePegs(view.pegging);
   const byDemand = new Map<string, PegView[]>();
   for (const peg of pegs) {
@@ -447,10 +446,9 @@ export function peggingTree(view: Pick<CustomerOrderView, 'pegging' | 'lines'>):
   const visit = (peg: PegView, depth: number) => {
     if (shown.has(peg)) return;
     shown.add(peg);
-    const unit = units.get(peg.sku);
     rows.push([
       `${'  '.repeat(depth)}${peg.sku}`,
-      unit ? withUnit(peg.quantity, unit) : peg.quantity,
+      peg.unit ? withUnit(peg.quantity, peg.unit) : peg.quantity,
       peg.need_date,
       peg.demand.ref,
       peg.supply.ref ?? 'stock',

@@ -170,12 +170,12 @@ describeEachDialect('Customer orders', ({ database }) => {
       expect.objectContaining({ sku: 'LEG', required: 20, backordered: 20 }),
     ]);
     const pegs = (await getCustomerOrder(database(), 'SO-000001')).pegging;
-    expect(pegs.map((p) => [p.level, p.sku, p.quantity, p.need_date, p.supply.kind, p.supply.date])).toEqual([
-      [0, 'DESK', 5, '2026-03-08', 'production_order', '2026-03-08'],
-      [1, 'TOP', 5, '2026-03-06', 'production_order', '2026-03-06'],
-      [1, 'LEG', 20, '2026-03-06', 'purchase_order_line', '2026-03-06'],
-      [2, 'BOARD', 5, '2026-03-05', 'purchase_order_line', '2026-03-07'],
-      [2, 'GLUE', 2.5, '2026-03-05', 'purchase_order_line', '2026-03-05'],
+    expect(pegs.map((p) => [p.level, p.sku, p.quantity, p.unit, p.need_date, p.supply.kind, p.supply.date])).toEqual([
+      [0, 'DESK', 5, 'pcs', '2026-03-08', 'production_order', '2026-03-08'],
+      [1, 'TOP', 5, 'pcs', '2026-03-06', 'production_order', '2026-03-06'],
+      [1, 'LEG', 20, 'pcs', '2026-03-06', 'purchase_order_line', '2026-03-06'],
+      [2, 'BOARD', 5, 'pcs', '2026-03-05', 'purchase_order_line', '2026-03-07'],
+      [2, 'GLUE', 2.5, 'kg', '2026-03-05', 'purchase_order_line', '2026-03-05'],
     ]);
     await expectReservationsConsistent(database());
   });

@@ -94,6 +94,8 @@ export type PegView = {
   sku: string;
   location: string;
   quantity: number;
+  /** The item's unit. */
+  unit: string;
   need_date: string;
   /** `ref`: SO-000001/2 (order and line number) or MO-000003 (the production order whose component it is). */
   demand: { kind: 'customer_order_line' | 'production_component'; ref: string };
@@ -1042,14 +1044,14 @@ async function pegViews(
       )
     ).map((o) => [Number(o.id), o]),
   );
-  const skus = new Map(
+  const items = new Map(
     (
       await tx
         .selectFrom('items')
-        .select(['id', 'sku'])
+        .select(['id', 'sku', 'unit'])
         .where('id', 'in', [...new Set(pegs.map((p) => Number(p.item_id)))])
         .execute()
-    ).map((i) => [Number(i.id), i.sku]),
+    ).map((i) => [Number(i.id), i]),
   );
   const codes = await locationCodes(
     tx,
@@ -1070,9 +1072,10 @@ async function pegViews(
             : (productions.get(supplyId)?.number ?? `production order ${supplyId}`);
       return {
         level: peg.level,
-        sku: skus.get(Number(peg.item_id)) ?? '',
+        sku: items.get(Number(peg.item_id))?.sku ?? '',
         location: codes.get(Number(peg.location_id)) ?? '',
         quantity: toQuantity(Number(peg.quantity_milli)),
+        unit: items.get(Number(peg.item_id))?.unit ?? '',
         need_date: peg.need_date,
         demand: {
           kind: peg.demand_kind,
