@@ -446,6 +446,49 @@ describeEachDialect('Customer orders', ({ database }) => {
     await expectReservationsConsistent(database());
   });
 
+  /*
+   * 30 BULB on hand. SO-1 takes all 30 (the reorder point then drafts 60 on PO-000001); SO-2 (10, wanted 03-25) and
+   * SO-3 (10, wanted 03-21) wait on that line. SO-1 down to 20 releases 10: the earlier promise, SO-3, gets them.
+   * SO-1 cancelled releases 20: SO-2 gets 10. Neither waits on the purchase line any more.
+   */
+  it('hands stock a reduced or cancelled order releases to other orders waiting for it, in order of promise', async () => {
+    await seedMakeToOrder(database());
+    const bulbs = (quantity: number, requested: string) => ({
+      customer: 'BLOM',
+      requested_date: requested,
+      confirm: true,
+      lines: [{ sku: 'BULB', location: 'MAIN', quantity }],
+    });
+    await createCustomerOrder(database(), bulbs(30, '2026-03-20'), mtoCtx());
+    await createCustomerOrder(database(), bulbs(10, '2026-03-25'), mtoCtx());
+    await createCustomerOrder(database(), bulbs(10, '2026-03-21'), mtoCtx());
+    const line = async (number: string) => (await getCustomerOrder(database(), number)).lines[0]!;
+    expect(await line('SO-000002')).toMatchObject({ allocated: 0, backordered: 10 });
+    expect(await line('SO-000003')).toMatchObject({ allocated: 0, backordered: 10 });
+    expect((await getCustomerOrder(database(), 'SO-000003')).pegging).toEqual([
+      expect.objectContaining({ status: 'waiting', supply: expect.objectContaining({ ref: 'PO-000001' }) }),
+    ]);
+
+    await changeCustomerOrder(database(), 'SO-000001', { lines: [{ line_no: 1, quantity: 20 }] }, mtoCtx());
+    expect(await line('SO-000001')).toMatchObject({ allocated: 20, backordered: 0 });
+    expect(await line('SO-000003')).toMatchObject({ allocated: 10, backordered: 0 });
+    expect(await line('SO-000002')).toMatchObject({ allocated: 0, backordered: 10 });
+    await expectReservationsConsistent(database());
+
+    await cancelCustomerOrder(database(), 'SO-000001', { reason: 'lost' }, mtoCtx());
+    expect(await line('SO-000002')).toMatchObject({ allocated: 10, backordered: 0 });
+    expect(await balanceOf(database(), 'BULB')).toMatchObject({ on_hand: 30_000, allocated: 20_000, backordered: 0 });
+    const waiting = await database()
+      .db.selectFrom('pegs')
+      .select('id')
+      .where('status', '=', 'waiting')
+      .where('supply_kind', '=', 'purchase_order_line')
+      .execute();
+    expect(waiting).toEqual([]);
+    expect((await getCustomerOrder(database(), 'SO-000002')).late_risk).toBe(false);
+    await expectReservationsConsistent(database());
+  });
+
   it('flags late risk when a pegged supply slips past the date the promise counted on, naming it', async () => {
     await seedMakeToOrder(database());
     await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());

@@ -46,7 +46,7 @@ import { ledgerRepository, type MovementView, postMovementsWithin } from '../led
 import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../pagination.js';
 import { changeOnOrder, type OnOrderChange } from '../purchasing/on-order.js';
 import { purchaseOrderNumber, type TriggerOutcome } from '../purchasing/replenish.js';
-import { rebalanceSupply } from './backorders.js';
+import { type Arrival, fillBackorders, rebalanceSupply } from './backorders.js';
 import {
   addDays,
   type CreatedSupply,
@@ -55,6 +55,7 @@ import {
   laterDate,
   localDateAt,
 } from './explosion.js';
+import { checkLateRiskWithin } from './late-risk.js';
 import { cancelPegs, consumePegs, ReservationDeltas } from './pegs.js';
 
 export type CustomerOrderLineView = {
@@ -465,9 +466,7 @@ export async function changeCustomerOrder(
     throwCoded(problems);
 
     const confirmed = order.status === 'confirmed';
-    const unwound = confirmed
-      ? await unwindOrder(tx, database, order, ctx)
-      : { withdrawn: [], notes: [], triggered: [] };
+    const unwound = confirmed ? await unwindOrder(tx, database, order, ctx) : NOTHING_UNWOUND;
     for (const change of input.lines) {
       const line = lines.find((l) => l.line_no === change.lineNo)!;
       await updateCustomerOrderLine(tx, Number(line.id), {
@@ -492,6 +491,8 @@ export async function changeCustomerOrder(
       );
       created = exploded.created;
       triggered = [...triggered, ...exploded.triggered];
+      // What the new quantities no longer need goes to other orders' backorders.
+      await fillReleased(tx, database, unwound.released, ctx);
     }
     return {
       ...(await requireView(tx, number)),
@@ -525,10 +526,8 @@ export async function cancelCustomerOrder(
   throwIfProblems(problems);
   return idempotentWrite(database, ctx, `POST /customer-orders/${number}/cancel`, body ?? null, async (tx) => {
     const order = await requireOrder(tx, database, number, 'cancel', ['draft', 'confirmed']);
-    const unwound =
-      order.status === 'confirmed'
-        ? await unwindOrder(tx, database, order, ctx)
-        : { withdrawn: [], notes: [], triggered: [] };
+    const { released, ...unwound } =
+      order.status === 'confirmed' ? await unwindOrder(tx, database, order, ctx) : NOTHING_UNWOUND;
     await updateCustomerOrder(tx, Number(order.id), {
       status: 'cancelled',
       cancelled_at: ctx.now,
@@ -537,6 +536,7 @@ export async function cancelCustomerOrder(
       late_risk_note: null,
       updated_at: ctx.now,
     });
+    await fillReleased(tx, database, released, ctx);
     return { ...(await requireView(tx, number)), created: [], ...unwound };
   });
 }
@@ -548,12 +548,7 @@ export async function cancelCustomerOrder(
  * production order stays as free supply with the pegs of its components (and any planned order they wait on); the
  * notes say so.
  */
-async function unwindOrder(
-  tx: Tx,
-  database: Database,
-  order: CustomerOrderRow,
-  ctx: ServiceContext,
-): Promise<{ withdrawn: OrderSupplyView[]; notes: string[]; triggered: TriggerOutcome[] }> {
+async function unwindOrder(tx: Tx, database: Database, order: CustomerOrderRow, ctx: ServiceContext): Promise<Unwound> {
   const orderId = Number(order.id);
   // Lock first, read after: a receipt filling this order's pegs, or a confirmation adding to its draft lines, holds
   // the same balances, so what is read below is what is changed.
@@ -582,12 +577,11 @@ async function unwindOrder(
     }
   }
   const deltas = new ReservationDeltas();
-  await cancelPegs(
-    tx,
-    pegs.filter((peg) => !isKeptPeg(peg)),
-    deltas,
-    ctx.now,
-  );
+  const cancelled = pegs.filter((peg) => !isKeptPeg(peg));
+  await cancelPegs(tx, cancelled, deltas, ctx.now);
+  const released: Arrival[] = cancelled
+    .filter((peg) => peg.status === 'allocated')
+    .map((peg) => ({ itemId: Number(peg.item_id), locationId: Number(peg.location_id) }));
   await detachPegs(
     tx,
     pegs.filter(isKeptPeg).map((peg) => Number(peg.id)),
@@ -682,7 +676,27 @@ async function unwindOrder(
   }
   await changeOnOrder(tx, database, onOrder, ctx.now);
   const triggered = await deltas.apply(tx, database, ctx);
-  return { withdrawn: await supplyViews(tx, withdrawn), notes, triggered };
+  return { withdrawn: await supplyViews(tx, withdrawn), notes, triggered, released };
+}
+
+type Unwound = {
+  withdrawn: OrderSupplyView[];
+  notes: string[];
+  triggered: TriggerOutcome[];
+  /** Item × location pairs where the order's allocations were released. */
+  released: Arrival[];
+};
+
+const NOTHING_UNWOUND: Unwound = { withdrawn: [], notes: [], triggered: [], released: [] };
+
+/**
+ * Hands stock an unwound order released to other orders' backorders at the same item × location, in order of
+ * promise, and checks the late risk of the orders it filled.
+ */
+async function fillReleased(tx: Tx, database: Database, released: readonly Arrival[], ctx: ServiceContext) {
+  if (released.length === 0) return;
+  const filled = await fillBackorders(tx, database, released, ctx);
+  await checkLateRiskWithin(tx, ctx, [...filled.customerOrderIds]);
 }
 
 /** Ships `{ lines?: [{ line_no, quantity }] }` (default: everything allocated) as sale movements. */
