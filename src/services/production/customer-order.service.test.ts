@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../../../test/support/dialects.js';
 import {
@@ -487,6 +488,104 @@ describeEachDialect('Customer orders', ({ database }) => {
     expect(waiting).toEqual([]);
     expect((await getCustomerOrder(database(), 'SO-000002')).late_risk).toBe(false);
     await expectReservationsConsistent(database());
+  });
+
+  it('writes customer and production order events in the transaction of the change they report', async () => {
+    await seedMakeToOrder(database());
+    const events = async () =>
+      (
+        await database()
+          .db.selectFrom('outbox_events')
+          .select(['type', 'subject', 'payload', 'created_at'])
+          .where((eb) => eb.or([eb('type', 'like', 'customer_order.%'), eb('type', 'like', 'production_order.%')]))
+          .orderBy('id')
+          .execute()
+      ).map((e) => ({
+        type: e.type,
+        subject: e.subject,
+        data: typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload,
+        at: Number(e.created_at),
+      }));
+    const later = MTO_NOW + DAY;
+    await createCustomerOrder(database(), { ...lampOrder(10), confirm: true }, mtoCtx());
+    await changeCustomerOrder(database(), 'SO-000001', { lines: [{ line_no: 1, quantity: 8 }] }, mtoCtx(later));
+    await createCustomerOrder(database(), { ...lampOrder(2), confirm: true }, mtoCtx());
+    await cancelCustomerOrder(database(), 'SO-000002', { reason: 'duplicate' }, mtoCtx());
+    const shadeLine = (await purchaseLines(database())).find((l) => l.sku === 'SHADE')!;
+    const { confirmPurchaseOrder } = await import('../purchasing/purchase-order.service.js');
+    await sendPurchaseOrder(database(), Number(shadeLine.purchase_order_id), mtoCtx(later));
+    await confirmPurchaseOrder(
+      database(),
+      Number(shadeLine.purchase_order_id),
+      { promised_date: '2026-03-25' },
+      mtoCtx(later),
+    );
+    await confirmPurchaseOrder(
+      database(),
+      Number(shadeLine.purchase_order_id),
+      { promised_date: '2026-03-26' },
+      mtoCtx(later),
+    );
+    await receivePurchaseOrder(
+      database(),
+      Number(shadeLine.purchase_order_id),
+      { lines: [{ sku: 'SHADE', location: 'MAIN', quantity: 8 }] },
+      mtoCtx(later),
+    );
+    const mo = (await getCustomerOrder(database(), 'SO-000001')).supplies.find(
+      (s) => s.sku === 'LAMP' && !s.cancelled,
+    )!;
+    await releaseProductionOrder(database(), mo.number, mtoCtx(later));
+    await completeProductionOrder(database(), mo.number, {}, mtoCtx(later));
+    await shipCustomerOrder(database(), 'SO-000001', undefined, mtoCtx(later));
+
+    expect((await events()).map((e) => [e.type, e.subject])).toEqual([
+      ['customer_order.confirmed', 'SO-000001'],
+      ['customer_order.changed', 'SO-000001'],
+      ['customer_order.confirmed', 'SO-000002'],
+      ['customer_order.cancelled', 'SO-000002'],
+      // Flagged once: the second, later promise keeps the flag on without a new event.
+      ['customer_order.late_risk', 'SO-000001'],
+      ['production_order.released', mo.number],
+      ['production_order.completed', mo.number],
+      ['customer_order.shipped', 'SO-000001'],
+    ]);
+    const [confirmed, changed, , cancelled, risk, released, completed, shipped] = await events();
+    expect(confirmed).toMatchObject({
+      at: MTO_NOW,
+      data: { number: 'SO-000001', customer: 'ROSSI', promised_date: '2026-03-20' },
+    });
+    expect(changed).toMatchObject({ at: later, data: { lines: [{ line_no: 1, sku: 'LAMP', quantity: 8 }] } });
+    expect(cancelled!.data).toMatchObject({ number: 'SO-000002', reason: 'duplicate' });
+    expect(risk!.data).toMatchObject({
+      number: 'SO-000001',
+      customer: 'ROSSI',
+      note: expect.stringContaining('SHADE'),
+    });
+    expect(released!.data).toMatchObject({ number: mo.number, sku: 'LAMP', location: 'MAIN', quantity: 8 });
+    expect(completed!.data).toMatchObject({ completed: 8, scrapped: 0, customer_order: 'SO-000001' });
+    expect(shipped!.data).toMatchObject({
+      complete: true,
+      lines: [{ line_no: 1, sku: 'LAMP', location: 'MAIN', quantity: 8 }],
+    });
+
+    // The event is part of the write: when it cannot be written, the confirmation does not happen either.
+    await createCustomerOrder(database(), lampOrder(3), mtoCtx());
+    const before = await snapshot(database());
+    if (database().dialect === 'sqlite') {
+      await sql`CREATE TRIGGER refuse_event BEFORE INSERT ON outbox_events WHEN NEW.type = 'customer_order.confirmed'
+        BEGIN SELECT RAISE(ABORT, 'refused'); END`.execute(database().db);
+    } else {
+      await sql`CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.type = 'customer_order.confirmed' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`.execute(
+        database().db,
+      );
+      await sql`CREATE TRIGGER refuse_event BEFORE INSERT ON outbox_events FOR EACH ROW EXECUTE FUNCTION refuse_event()`.execute(
+        database().db,
+      );
+    }
+    await expect(confirmCustomerOrder(database(), 'SO-000003', mtoCtx())).rejects.toThrow(/refused/);
+    expect(await snapshot(database())).toEqual(before);
   });
 
   it('flags late risk when a pegged supply slips past the date the promise counted on, naming it', async () => {

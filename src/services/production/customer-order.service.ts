@@ -10,6 +10,7 @@ import { DomainError, type ErrorCode, type FieldProblem, moreProblems, throwIfPr
 import { formatQuantity, parseQuantity, toQuantity } from '../../domain/quantity.js';
 import { parseLocalDate } from '../../domain/replenishment/local-time.js';
 import { type Database, readTransaction, type Tx } from '../../store/database.js';
+import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
 import { findCustomerRow } from '../../store/production/customer.repository.js';
 import {
   type CustomerOrderLineDetail,
@@ -351,8 +352,10 @@ async function confirmWithin(
     confirmed_at: ctx.now,
     updated_at: ctx.now,
   });
+  const view = await requireView(tx, number);
+  await appendEvents(tx, [orderEvent('customer_order.confirmed', view)], ctx.now);
   return {
-    ...(await requireView(tx, number)),
+    ...view,
     created: await supplyViews(tx, exploded.created),
     withdrawn: [],
     notes: [],
@@ -494,8 +497,26 @@ export async function changeCustomerOrder(
       // What the new quantities no longer need goes to other orders' backorders.
       await fillReleased(tx, database, unwound.released, ctx);
     }
+    const view = await requireView(tx, number);
+    await appendEvents(
+      tx,
+      [
+        orderEvent('customer_order.changed', view, {
+          status: view.status,
+          lines: view.lines.map((l) => ({
+            line_no: l.line_no,
+            sku: l.sku,
+            location: l.location,
+            quantity: l.quantity,
+            requested_date: l.requested_date,
+            promised_date: l.promised_date,
+          })),
+        }),
+      ],
+      ctx.now,
+    );
     return {
-      ...(await requireView(tx, number)),
+      ...view,
       created: await supplyViews(tx, created),
       withdrawn: unwound.withdrawn,
       notes: unwound.notes,
@@ -537,7 +558,9 @@ export async function cancelCustomerOrder(
       updated_at: ctx.now,
     });
     await fillReleased(tx, database, released, ctx);
-    return { ...(await requireView(tx, number)), created: [], ...unwound };
+    const view = await requireView(tx, number);
+    await appendEvents(tx, [orderEvent('customer_order.cancelled', view, { reason })], ctx.now);
+    return { ...view, created: [], ...unwound };
   });
 }
 
@@ -775,8 +798,33 @@ export async function shipCustomerOrder(
       ...(done && { status: 'shipped', shipped_at: ctx.now }),
       updated_at: ctx.now,
     });
-    return { ...(await requireView(tx, number)), movements: posted.flatMap((o) => o.movements) };
+    const view = await requireView(tx, number);
+    await appendEvents(
+      tx,
+      [
+        orderEvent('customer_order.shipped', view, {
+          complete: done,
+          lines: shipments.map((s) => ({
+            line_no: s.line.line_no,
+            sku: s.line.sku,
+            location: s.line.location_code,
+            quantity: toQuantity(s.quantityMilli),
+          })),
+        }),
+      ],
+      ctx.now,
+    );
+    return { ...view, movements: posted.flatMap((o) => o.movements) };
   });
+}
+
+/** An event about a customer order, subject its number. */
+function orderEvent(type: string, view: CustomerOrderView, extra: Record<string, unknown> = {}): NewEvent {
+  return {
+    type,
+    subject: view.number,
+    payload: { id: view.id, number: view.number, customer: view.customer, promised_date: view.promised_date, ...extra },
+  };
 }
 
 type CodedProblem = FieldProblem & { code: ErrorCode };

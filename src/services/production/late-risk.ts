@@ -1,5 +1,6 @@
 import { formatQuantity } from '../../domain/quantity.js';
 import { type Database, type Tx, writeTransaction } from '../../store/database.js';
+import { appendEvents } from '../../store/outbox.repository.js';
 import {
   findProductionOrdersById,
   findPurchaseSupplies,
@@ -50,11 +51,12 @@ export async function checkLateRiskWithin(
   const report: LateRiskReport = { checked: 0, at_risk: [], cleared: [] };
   if (orderIds !== undefined && orderIds.length === 0) return report;
   let select = tx
-    .selectFrom('customer_orders')
-    .select(['id', 'number', 'late_risk', 'late_risk_note'])
-    .where('status', '=', 'confirmed');
-  if (orderIds !== undefined) select = select.where('id', 'in', [...new Set(orderIds)]);
-  const orders = await select.orderBy('id').execute();
+    .selectFrom('customer_orders as o')
+    .innerJoin('customers as c', 'c.id', 'o.customer_id')
+    .select(['o.id', 'o.number', 'o.promised_date', 'o.late_risk', 'o.late_risk_note', 'c.code as customer'])
+    .where('o.status', '=', 'confirmed');
+  if (orderIds !== undefined) select = select.where('o.id', 'in', [...new Set(orderIds)]);
+  const orders = await select.orderBy('o.id').execute();
   report.checked = orders.length;
   if (orders.length === 0) return report;
   const pegs = await listPegsOfCustomerOrders(
@@ -137,6 +139,10 @@ export async function checkLateRiskWithin(
       .set({ late_risk: risk, late_risk_note: note, updated_at: ctx.now })
       .where('id', '=', id)
       .execute();
+    if (risk === 1 && order.late_risk !== 1) {
+      const payload = { id, number: order.number, customer: order.customer, promised_date: order.promised_date, note };
+      await appendEvents(tx, [{ type: 'customer_order.late_risk', subject: order.number, payload }], ctx.now);
+    }
   }
   return report;
 }

@@ -4,6 +4,7 @@ import { formatQuantity, isCountUnit, parseQuantity, toQuantity } from '../../do
 import { parseLocalDate } from '../../domain/replenishment/local-time.js';
 import { type Database, readTransaction, type Tx } from '../../store/database.js';
 import { balanceKey } from '../../store/ledger.repository.js';
+import { appendEvents, type NewEvent } from '../../store/outbox.repository.js';
 import { loadEffectiveBoms } from '../../store/production/bom.repository.js';
 import {
   findCustomerOrder,
@@ -310,7 +311,9 @@ export async function releaseProductionOrder(
     for (const peg of pegs) deltas.add(peg, peg.status, Number(peg.quantity_milli));
     const triggered = [...purchased, ...(await deltas.apply(tx, database, ctx))];
     await updateProductionOrder(tx, Number(mo.id), { status: 'released', released_at: ctx.now, updated_at: ctx.now });
-    return { ...(await requireView(tx, number)), movements: [], triggered };
+    const view = await requireView(tx, number);
+    await appendEvents(tx, [productionEvent('production_order.released', view)], ctx.now);
+    return { ...view, movements: [], triggered };
   });
 }
 
@@ -407,7 +410,11 @@ export async function reportProduction(
       });
     }
     await checkLateRiskWithin(tx, ctx, [...reported.customerOrderIds]);
-    return { ...(await requireView(tx, number)), movements: reported.movements, triggered: reported.triggered };
+    const view = await requireView(tx, number);
+    if (view.status === 'completed') {
+      await appendEvents(tx, [productionEvent('production_order.completed', view)], ctx.now);
+    }
+    return { ...view, movements: reported.movements, triggered: reported.triggered };
   });
 }
 
@@ -434,7 +441,9 @@ export async function completeProductionOrder(
     const rest = open - quantityMilli - input.scrapMilli;
     const ids = await closeWithin(tx, database, mo, rest, 'completed', ctx);
     await checkLateRiskWithin(tx, ctx, [...reported.customerOrderIds, ...ids]);
-    return { ...(await requireView(tx, number)), movements: reported.movements, triggered: reported.triggered };
+    const view = await requireView(tx, number);
+    await appendEvents(tx, [productionEvent('production_order.completed', view)], ctx.now);
+    return { ...view, movements: reported.movements, triggered: reported.triggered };
   });
 }
 
@@ -574,6 +583,24 @@ async function reportWithin(
     movements: posted.flatMap((o) => o.movements),
     triggered: posted.flatMap((o) => o.triggered),
     customerOrderIds: filled.customerOrderIds,
+  };
+}
+
+/** An event about a production order, subject its number. */
+function productionEvent(type: string, view: ProductionOrderView): NewEvent {
+  return {
+    type,
+    subject: view.number,
+    payload: {
+      id: view.id,
+      number: view.number,
+      sku: view.sku,
+      location: view.location,
+      quantity: view.quantity,
+      completed: view.completed,
+      scrapped: view.scrapped,
+      customer_order: view.customer_order,
+    },
   };
 }
 
