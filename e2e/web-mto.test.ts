@@ -275,6 +275,19 @@ describe('web app: make-to-order pages on a fresh database', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows an order confirmed elsewhere on the open list without a reload', async () => {
+    const { page, problems } = await web.open('/customer-orders?status=confirmed');
+    await page.getByRole('heading', { name: 'Customer orders' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const created = (await web.api('POST', '/customer-orders', {
+      customer: 'CAFE',
+      confirm: true,
+      lines: [{ sku: 'CHAIR', location: 'MAIN', quantity: 1, requested_date: '2099-01-15' }],
+    })) as { number: string };
+    await page.getByRole('link', { name: created.number }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
   it('flags an order at risk of being late when the production it waits for is cancelled', async () => {
     const order = await web.api('POST', '/customer-orders', {
       customer: 'CAFE',

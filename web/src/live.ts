@@ -27,6 +27,13 @@ const EVENT_TYPES = [
   'kanban.loop_changed',
   'policy.changed',
   'policy.review_ran',
+  'customer_order.confirmed',
+  'customer_order.changed',
+  'customer_order.cancelled',
+  'customer_order.shipped',
+  'customer_order.late_risk',
+  'production_order.released',
+  'production_order.completed',
 ] as const;
 
 const STREAM = `/api/v1/events/stream?types=${[...new Set(EVENT_TYPES.map((t) => `${t.split('.')[0]}.*`))].join(',')}`;

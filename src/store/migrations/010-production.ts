@@ -113,6 +113,12 @@ export function productionMigration(dialect: Dialect): Migration {
         .on('production_orders')
         .columns(['status', 'id'])
         .execute();
+      // An explosion reads an item's open production orders at a location to net against them.
+      await db.schema
+        .createIndex('production_orders_item')
+        .on('production_orders')
+        .columns(['item_id', 'location_id', 'status'])
+        .execute();
 
       await addIdColumn(db.schema.createTable('production_order_components'), dialect)
         .addColumn('production_order_id', 'bigint', (c) => c.notNull().references('production_orders.id'))

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api';
 import { date, num } from '../format';
+import { useLiveReload } from '../live';
 import { Link, useLocation, useTitle } from '../router';
 import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, ScrollRegion, Stat } from '../ui';
 import { useApi } from '../use-api';
@@ -96,6 +97,8 @@ export function CustomerOrderPage({ params }: { params: Record<string, string> }
   useTitle(number);
   const { search } = useLocation();
   const order = useApi<Order>(orderApiPath(number));
+  // A receipt, a completion or a late-risk flag elsewhere changes what this order waits for.
+  useLiveReload(['customer_order.*', 'production_order.*', 'purchase_order.*'], order.reload);
   const [notice, setNotice] = useState<string | null>(null);
   const o = order.data;
   const done = (message: string) => {

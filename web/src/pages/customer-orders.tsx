@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Page, query } from '../api';
 import { date, num } from '../format';
+import { useLiveReload } from '../live';
 import { Link, useLocation, useTitle } from '../router';
 import { Card, type Column, Empty, ErrorNote, Loading, PageHeader, Table } from '../ui';
 import { useApi } from '../use-api';
@@ -53,6 +54,7 @@ export function CustomerOrders() {
   const { search } = useLocation();
   const tab = TABS.find((t) => t.key === search.get('status')) ?? TABS[0]!;
   const orders = useApi<Page<CustomerOrder>>(`/customer-orders${query({ ...tab.params, limit: 100 })}`);
+  useLiveReload(['customer_order.*'], orders.reload);
 
   const [more, setMore] = useState<{ rows: CustomerOrder[]; cursor: string | null } | null>(null);
   const [moreError, setMoreError] = useState<Error | undefined>(undefined);

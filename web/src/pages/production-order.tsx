@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api';
 import { date, dateTime, num } from '../format';
+import { useLiveReload } from '../live';
 import { Link, useTitle } from '../router';
 import { Card, Chip, Empty, ErrorNote, Field, Loading, PageHeader, ScrollRegion, Stat } from '../ui';
 import { useApi } from '../use-api';
@@ -51,6 +52,7 @@ export function ProductionOrderPage({ params }: { params: Record<string, string>
   const number = params.number ?? '';
   useTitle(number);
   const order = useApi<Order>(orderApiPath(number));
+  useLiveReload(['production_order.*', 'purchase_order.*'], order.reload);
   const [notice, setNotice] = useState<string | null>(null);
   const o = order.data;
   const done = (message: string) => {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Page, query } from '../api';
 import { date, num } from '../format';
+import { useLiveReload } from '../live';
 import { Link, useLocation, useTitle } from '../router';
 import { Card, type Column, Empty, ErrorNote, Loading, PageHeader, Table } from '../ui';
 import { useApi } from '../use-api';
@@ -39,6 +40,7 @@ export function ProductionOrders() {
   const status = tab.key === 'all' ? undefined : tab.key;
   const sku = search.get('sku') ?? undefined;
   const orders = useApi<Page<ProductionOrder>>(`/production-orders${query({ status, sku, limit: 100 })}`);
+  useLiveReload(['production_order.*', 'customer_order.*'], orders.reload);
 
   const [more, setMore] = useState<{ rows: ProductionOrder[]; cursor: string | null } | null>(null);
   const [moreError, setMoreError] = useState<Error | undefined>(undefined);
