@@ -2,21 +2,22 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CliRunner, cliRunner } from '../../../test/support/cli.js';
 import { createItem } from '../../services/item.service.js';
 import { postMovements } from '../../services/ledger.service.js';
 import { createLocation } from '../../services/location.service.js';
 import { openDatabase } from '../../store/database.js';
-import type { CliDeps } from '../io.js';
-import { run } from '../main.js';
 
 const now = Date.UTC(2026, 5, 1, 12);
 
 describe('leanstock bom', () => {
   let dir: string;
   let db: string;
+  let cli: CliRunner;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'leanstock-bom-cli-'));
     db = join(dir, 'cli.db');
+    cli = cliRunner({ db, now });
     const database = await openDatabase({ dialect: 'sqlite', path: db });
     const ctx = { actor: 'seed', now };
     for (const [sku, unit] of [
@@ -32,20 +33,6 @@ describe('leanstock bom', () => {
     await database.close();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const deps: CliDeps = {
-      env: { USER: 'tester' },
-      stdout: (text) => out.push(text),
-      stderr: (text) => err.push(text),
-      isTty: false,
-      now: () => now,
-    };
-    const code = await run([...argv, '--db', db], deps);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  }
 
   const count = async (table: 'boms' | 'bom_lines') => {
     const database = await openDatabase({ dialect: 'sqlite', path: db });

@@ -2,35 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CliRunner, cliRunner } from '../../../test/support/cli.js';
 import { openDatabase } from '../../store/database.js';
-import type { CliDeps } from '../io.js';
-import { run } from '../main.js';
 
 const now = Date.UTC(2026, 5, 1, 12);
 
 describe('leanstock customer', () => {
   let dir: string;
   let db: string;
+  let cli: CliRunner;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'leanstock-customer-cli-'));
     db = join(dir, 'cli.db');
+    cli = cliRunner({ db, now });
     await (await openDatabase({ dialect: 'sqlite', path: db })).close();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const deps: CliDeps = {
-      env: { USER: 'tester' },
-      stdout: (text) => out.push(text),
-      stderr: (text) => err.push(text),
-      isTty: false,
-      now: () => now,
-    };
-    const code = await run([...argv, '--db', db], deps);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  }
 
   it('says how to add a customer when there is none', async () => {
     const listed = await cli('customer', 'list');

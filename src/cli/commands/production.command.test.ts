@@ -2,56 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliDeps } from '../io.js';
-import { run } from '../main.js';
-
-// 2026-06-01 in Berlin.
-const now = Date.UTC(2026, 5, 1, 10);
+import { type CliRunner, cliRunner } from '../../../test/support/cli.js';
+import { DESK_WORKSHOP_NOW, seedDeskWorkshop } from '../../../test/support/desk-workshop.js';
 
 describe('leanstock production', () => {
   let dir: string;
-  let db: string;
+  let cli: CliRunner;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'leanstock-production-cli-'));
-    db = join(dir, 'cli.db');
-    // DESK (2 days to make) = TOP + 4 LEG + 16 SCREW (5 % scrap); TOP (1 day) = 2 BOARD; LEG and BOARD are bought.
-    const setup = [
-      ['location', 'add', 'WS', 'Workshop', '--time-zone', 'Europe/Berlin'],
-      ['item', 'add', 'DESK', 'Oak desk'],
-      ['item', 'add', 'TOP', 'Desk top'],
-      ['item', 'add', 'LEG', 'Steel leg'],
-      ['item', 'add', 'BOARD', 'Oak board'],
-      ['item', 'add', 'SCREW', 'Wood screw'],
-      ['supplier', 'add', 'STEEL', 'Steelworks', '--lead-time-days', '3'],
-      ['supplier', 'add', 'TIMBER', 'Timber & Co', '--lead-time-days', '5'],
-      ['source', 'add', 'LEG', 'STEEL', '--unit-price', '4'],
-      ['source', 'add', 'BOARD', 'TIMBER', '--unit-price', '12'],
-      ['bom', 'add', 'TOP', '--lead-time', '1', '--line', 'BOARD:2'],
-      ['bom', 'add', 'DESK', '--lead-time', '2', '--line', 'TOP:1', '--line', 'LEG:4', '--line', 'SCREW:16:0.05'],
-      ['policy', 'set', 'DESK', 'WS', '--kind', 'make_to_order'],
-      ['move', 'receipt', 'SCREW', 'WS', '100'],
-      ['customer', 'add', 'BISTRO', 'Bistro Nord'],
-    ];
-    for (const argv of setup) {
-      const result = await cli(...argv);
-      expect(result.code, `${argv.join(' ')}: ${result.stderr}`).toBe(0);
-    }
+    cli = cliRunner({ db: join(dir, 'cli.db'), now: DESK_WORKSHOP_NOW });
+    await seedDeskWorkshop(cli, { screwScrap: 0.05 });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const deps: CliDeps = {
-      env: { USER: 'tester' },
-      stdout: (text) => out.push(text),
-      stderr: (text) => err.push(text),
-      isTty: false,
-      now: () => now,
-    };
-    const code = await run([...argv, '--db', db], deps);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  }
   const ok = async (...argv: string[]) => {
     const result = await cli(...argv);
     expect(result, argv.join(' ')).toMatchObject({ code: 0, stderr: '' });
