@@ -1,3 +1,4 @@
+import type { Page } from '../services/pagination.js';
 import { type Database, type DatabaseConfig, databaseConfigFromEnv, openDatabase } from '../store/database.js';
 
 /** Everything a command touches outside itself, so tests can run commands in-process. */
@@ -37,6 +38,25 @@ export function cliActor(deps: CliDeps): string {
 /** Prints `value` as JSON with `--json`, else as the human text `render` gives. */
 export function printResult(deps: CliDeps, json: boolean | undefined, value: unknown, render: () => string): void {
   deps.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : `${render()}\n`);
+}
+
+/**
+ * Prints one page of a `list`: JSON with `--json`; else `empty` when the page has no rows, or the table `render` draws
+ * followed by the command line that fetches the next page, e.g. `More: leanstock po list --cursor …`.
+ */
+export function printPage<T>(
+  deps: CliDeps,
+  json: boolean | undefined,
+  page: Page<T>,
+  listCommand: string,
+  empty: () => string,
+  render: (rows: T[]) => string,
+): void {
+  printResult(deps, json, page, () => {
+    if (page.data.length === 0) return empty();
+    const table = render(page.data);
+    return page.next_cursor ? `${table}\nMore: leanstock ${listCommand} --cursor ${page.next_cursor}` : table;
+  });
 }
 
 /** A plain aligned text table. */

@@ -18,7 +18,8 @@ import {
   type PegView,
   shipCustomerOrder,
 } from '../../services/production/customer-order.service.js';
-import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
+import { collect, documentNumber, quantityArg, wholeNumber } from '../args.js';
+import { type CliDeps, cliActor, formatTable, printPage, printResult, withDatabase } from '../io.js';
 import { triggeredText } from './po.command.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
@@ -146,15 +147,17 @@ export function registerOrderCommands(program: Command, deps: CliDeps): void {
             ...(options.cursor && { cursor: options.cursor }),
             limit: wholeNumber(options.limit, 'limit'),
           });
-          printResult(deps, options.json, page, () => {
-            if (page.data.length === 0) {
-              return options.status || options.customer || options.lateRisk
+          printPage(
+            deps,
+            options.json,
+            page,
+            'order list',
+            () =>
+              options.status || options.customer || options.lateRisk
                 ? 'No customer orders match.'
-                : 'No customer orders yet. Create one with: leanstock order create --customer CODE --line SKU:LOCATION:QTY';
-            }
-            const table = listTable(page.data);
-            return page.next_cursor ? `${table}\nMore: leanstock order list --cursor ${page.next_cursor}` : table;
-          });
+                : 'No customer orders yet. Create one with: leanstock order create --customer CODE --line SKU:LOCATION:QTY',
+            listTable,
+          );
         });
       },
     );
@@ -243,41 +246,6 @@ export function registerOrderCommands(program: Command, deps: CliDeps): void {
 /** `SO-000001`, `SO-1` or `1` → `SO-000001`. */
 export function orderNumber(text: string): string {
   return documentNumber(text, 'SO', 'customer order', customerOrderNumber);
-}
-
-/** Reads `PREFIX-000001`, `PREFIX-1` or `1`; anything else is refused naming the argument. */
-export function documentNumber(text: string, prefix: string, what: string, format: (id: number) => string): string {
-  const match = new RegExp(`^(?:${prefix}-)?0*(\\d{1,15})$`, 'i').exec(text.trim());
-  if (!match || Number(match[1]) < 1) {
-    throw new DomainError('LS_VALIDATION', `number: "${text}" is not a ${what} number (${format(1)} or 1)`, [
-      { field: 'number', message: `must be a ${what} number like ${format(1)} or 1`, value: text },
-    ]);
-  }
-  return format(Number(match[1]));
-}
-
-/** A quantity argument: a plain decimal number, else refused naming the field. */
-export function quantityArg(text: string, field: string): number {
-  if (!/^-?\d+(\.\d+)?$/.test(text.trim())) {
-    throw new DomainError('LS_VALIDATION', `${field}: "${text}" is not a number`, [
-      { field, message: 'must be a number, e.g. 12 or 2.5', value: text },
-    ]);
-  }
-  return Number(text);
-}
-
-export function wholeNumber(text: string, field: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
-    throw new DomainError('LS_VALIDATION', `${field}: "${text}" is not a whole number`, [
-      { field, message: 'must be a whole number', value: text },
-    ]);
-  }
-  return value;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function lineFormatError(field: string, format: string, text: string): DomainError {

@@ -21,7 +21,7 @@ import {
   purchaseOrderPdf,
   sendAndMailPurchaseOrder,
 } from '../../services/purchasing/send.service.js';
-import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
+import { type CliDeps, cliActor, formatTable, printPage, printResult, withDatabase } from '../io.js';
 import { describeShifts } from './lead-times.command.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
@@ -70,31 +70,35 @@ export function registerPurchaseOrderCommands(program: Command, deps: CliDeps): 
             ...(options.cursor && { cursor: options.cursor }),
             limit: Number(options.limit),
           });
-          printResult(deps, options.json, page, () => {
-            if (page.data.length === 0) {
-              return options.status || options.supplier || options.sku
+          printPage(
+            deps,
+            options.json,
+            page,
+            'po list',
+            () =>
+              options.status || options.supplier || options.sku
                 ? 'No purchase orders match.'
-                : 'No purchase orders yet. They are drafted the moment a movement takes an item to its reorder point (leanstock policy set SKU LOCATION --kind reorder_point ...).';
-            }
-            const rows = page.data.flatMap((order) =>
-              order.lines.map((line, i) => [
-                i === 0 ? order.number : '',
-                i === 0 ? order.supplier : '',
-                i === 0 ? order.status : '',
-                line.sku,
-                line.location,
-                line.quantity,
-                line.received_quantity,
-                line.unit_price === null ? '' : line.unit_price,
-                i === 0 && order.total !== null ? `${order.total} ${order.currency}` : '',
-              ]),
-            );
-            const table = formatTable(
-              ['order', 'supplier', 'status', 'sku', 'location', 'quantity', 'received', 'unit price', 'total'],
-              rows,
-            );
-            return page.next_cursor ? `${table}\nMore: leanstock po list --cursor ${page.next_cursor}` : table;
-          });
+                : 'No purchase orders yet. They are drafted the moment a movement takes an item to its reorder point (leanstock policy set SKU LOCATION --kind reorder_point ...).',
+            (orders) => {
+              const rows = orders.flatMap((order) =>
+                order.lines.map((line, i) => [
+                  i === 0 ? order.number : '',
+                  i === 0 ? order.supplier : '',
+                  i === 0 ? order.status : '',
+                  line.sku,
+                  line.location,
+                  line.quantity,
+                  line.received_quantity,
+                  line.unit_price === null ? '' : line.unit_price,
+                  i === 0 && order.total !== null ? `${order.total} ${order.currency}` : '',
+                ]),
+              );
+              return formatTable(
+                ['order', 'supplier', 'status', 'sku', 'location', 'quantity', 'received', 'unit price', 'total'],
+                rows,
+              );
+            },
+          );
         });
       },
     );

@@ -12,8 +12,9 @@ import {
   releaseProductionOrder,
   reportProduction,
 } from '../../services/production/production-order.service.js';
-import { type CliDeps, cliActor, formatTable, printResult, withDatabase } from '../io.js';
-import { documentNumber, movementsText, orderNumber, quantityArg, wholeNumber } from './order.command.js';
+import { documentNumber, quantityArg, wholeNumber } from '../args.js';
+import { type CliDeps, cliActor, formatTable, printPage, printResult, withDatabase } from '../io.js';
+import { movementsText, orderNumber } from './order.command.js';
 import { triggeredText } from './po.command.js';
 
 const dbOption = ['--db <path-or-url>', 'SQLite file or postgres:// URL'] as const;
@@ -83,29 +84,32 @@ export function registerProductionCommands(program: Command, deps: CliDeps): voi
             ...(options.cursor && { cursor: options.cursor }),
             limit: wholeNumber(options.limit, 'limit'),
           });
-          printResult(deps, options.json, page, () => {
-            if (page.data.length === 0) {
-              return options.status || options.sku || options.customerOrder
+          printPage(
+            deps,
+            options.json,
+            page,
+            'production list',
+            () =>
+              options.status || options.sku || options.customerOrder
                 ? 'No production orders match.'
-                : 'No production orders yet. Confirming a customer order plans them, or: leanstock production create SKU --location L --quantity Q --due YYYY-MM-DD';
-            }
-            const table = formatTable(
-              ['order', 'sku', 'location', 'quantity', 'made', 'scrapped', 'status', 'release', 'due', 'for'],
-              page.data.map((order) => [
-                order.number,
-                order.sku,
-                order.location,
-                `${order.quantity} ${order.unit}`,
-                order.completed,
-                order.scrapped,
-                order.status,
-                order.release_date,
-                order.due_date,
-                order.customer_order ?? '',
-              ]),
-            );
-            return page.next_cursor ? `${table}\nMore: leanstock production list --cursor ${page.next_cursor}` : table;
-          });
+                : 'No production orders yet. Confirming a customer order plans them, or: leanstock production create SKU --location L --quantity Q --due YYYY-MM-DD',
+            (orders) =>
+              formatTable(
+                ['order', 'sku', 'location', 'quantity', 'made', 'scrapped', 'status', 'release', 'due', 'for'],
+                orders.map((order) => [
+                  order.number,
+                  order.sku,
+                  order.location,
+                  `${order.quantity} ${order.unit}`,
+                  order.completed,
+                  order.scrapped,
+                  order.status,
+                  order.release_date,
+                  order.due_date,
+                  order.customer_order ?? '',
+                ]),
+              ),
+          );
         });
       },
     );
