@@ -57,6 +57,8 @@ import {
   localDateAt,
 } from './explosion.js';
 import { checkLateRiskWithin } from './late-risk.js';
+import { readNote, readStatusFilter } from './order-input.js';
+import { loadPegSupplies } from './peg-supplies.js';
 import { cancelPegs, consumePegs, ReservationDeltas } from './pegs.js';
 
 export type CustomerOrderLineView = {
@@ -156,7 +158,6 @@ export type CustomerOrderQuery = {
 
 export const CUSTOMER_ORDER_STATUSES: readonly CustomerOrderStatus[] = ['draft', 'confirmed', 'shipped', 'cancelled'];
 export const MAX_ORDER_LINES = 1000;
-const MAX_NOTE_LENGTH = 2000;
 const MAX_REASON_LENGTH = 500;
 const CREATE_FIELDS = ['customer', 'requested_date', 'note', 'confirm', 'lines'] as const;
 const LINE_FIELDS = ['sku', 'location', 'quantity', 'requested_date'] as const;
@@ -302,7 +303,7 @@ export async function listCustomerOrders(
   query: CustomerOrderQuery,
 ): Promise<Page<CustomerOrderSummary>> {
   const limit = checkPageLimit(query.limit);
-  const statuses = checkStatuses(query.status);
+  const statuses = readStatusFilter(query.status, CUSTOMER_ORDER_STATUSES);
   const before = query.cursor === undefined ? undefined : Number(decodeCursor(query.cursor, 1, 'cursor')[0]);
   return readTransaction(database, async (tx) => {
     let customerId: number | undefined;
@@ -1090,22 +1091,7 @@ async function pegViews(
     tx,
     pegs.filter((p) => p.demand_kind === 'production_component').map((p) => Number(p.demand_id)),
   );
-  const purchaseLines = new Map(
-    (
-      await findPurchaseSupplies(
-        tx,
-        pegs.filter((p) => p.supply_kind === 'purchase_order_line').map((p) => Number(p.supply_id)),
-      )
-    ).map((l) => [Number(l.id), l]),
-  );
-  const productions = new Map(
-    (
-      await findProductionOrdersById(
-        tx,
-        pegs.filter((p) => p.supply_kind === 'production_order').map((p) => Number(p.supply_id)),
-      )
-    ).map((o) => [Number(o.id), o]),
-  );
+  const { purchaseLines, productions } = await loadPegSupplies(tx, pegs);
   const items = new Map(
     (
       await tx
@@ -1153,18 +1139,6 @@ async function pegViews(
     .sort((a, b) => a.level - b.level);
 }
 
-function checkStatuses(status: string | undefined): CustomerOrderStatus[] | undefined {
-  if (status === undefined || status === '') return undefined;
-  const wanted = status.split(',').map((s) => s.trim());
-  const bad = wanted.filter((s) => !(CUSTOMER_ORDER_STATUSES as readonly string[]).includes(s));
-  if (bad.length > 0) {
-    throw new DomainError('LS_VALIDATION', `status: must be one of ${CUSTOMER_ORDER_STATUSES.join(', ')}`, [
-      { field: 'status', message: `must be one of ${CUSTOMER_ORDER_STATUSES.join(', ')}`, value: status },
-    ]);
-  }
-  return wanted as CustomerOrderStatus[];
-}
-
 function readDate(input: RawInput, field: string, problems: FieldProblem[], name = field): string | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
@@ -1173,17 +1147,6 @@ function readDate(input: RawInput, field: string, problems: FieldProblem[], name
     return undefined;
   }
   return value;
-}
-
-function readNote(input: RawInput, problems: FieldProblem[]): string | null | undefined {
-  const value = input['note'];
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  if (typeof value !== 'string' || value.length > MAX_NOTE_LENGTH) {
-    problems.push({ field: 'note', message: `must be text of at most ${MAX_NOTE_LENGTH} characters`, value });
-    return undefined;
-  }
-  return value.trim() === '' ? null : value.trim();
 }
 
 function readLineQuantity(

@@ -2,8 +2,6 @@ import { formatQuantity } from '../../domain/quantity.js';
 import { type Database, type Tx, writeTransaction } from '../../store/database.js';
 import { appendEvents } from '../../store/outbox.repository.js';
 import {
-  findProductionOrdersById,
-  findPurchaseSupplies,
   listPegsOfCustomerOrders,
   OPEN_PURCHASE_STATUSES,
   siteTimeZones,
@@ -12,6 +10,7 @@ import { loadProductionItems } from '../../store/production/production-item.repo
 import type { ServiceContext } from '../context.js';
 import { purchaseOrderNumber } from '../purchasing/replenish.js';
 import { laterDate, localDateAt } from './explosion.js';
+import { loadPegSupplies } from './peg-supplies.js';
 
 /** What a late-risk check found. */
 export type LateRiskReport = {
@@ -64,22 +63,7 @@ export async function checkLateRiskWithin(
     orders.map((o) => Number(o.id)),
     ['waiting'],
   );
-  const lines = new Map(
-    (
-      await findPurchaseSupplies(
-        tx,
-        pegs.filter((p) => p.supply_kind === 'purchase_order_line').map((p) => Number(p.supply_id)),
-      )
-    ).map((l) => [Number(l.id), l]),
-  );
-  const productions = new Map(
-    (
-      await findProductionOrdersById(
-        tx,
-        pegs.filter((p) => p.supply_kind === 'production_order').map((p) => Number(p.supply_id)),
-      )
-    ).map((o) => [Number(o.id), o]),
-  );
+  const { purchaseLines: lines, productions } = await loadPegSupplies(tx, pegs);
   const zones = await siteTimeZones(
     tx,
     pegs.map((p) => Number(p.location_id)),

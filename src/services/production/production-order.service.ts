@@ -34,6 +34,7 @@ import { replenish, type TriggerOutcome } from '../purchasing/replenish.js';
 import { fillBackorders, rebalanceSupply } from './backorders.js';
 import { addDays, componentsFor, laterDate, localDateAt, productionNumber } from './explosion.js';
 import { checkLateRiskWithin } from './late-risk.js';
+import { readNote, readStatusFilter } from './order-input.js';
 import { cancelPegs, consumePegs, ReservationDeltas } from './pegs.js';
 
 export type ProductionComponentView = {
@@ -98,7 +99,6 @@ export const PRODUCTION_ORDER_STATUSES: readonly ProductionOrderStatus[] = [
   'completed',
   'cancelled',
 ];
-const MAX_NOTE_LENGTH = 2000;
 
 export const productionOrderNumber = productionNumber;
 
@@ -213,7 +213,7 @@ export async function listProductionOrders(
   query: ProductionOrderQuery,
 ): Promise<Page<ProductionOrderView>> {
   const limit = checkPageLimit(query.limit);
-  const statuses = checkStatuses(query.status);
+  const statuses = readStatusFilter(query.status, PRODUCTION_ORDER_STATUSES);
   const before = query.cursor === undefined ? undefined : Number(decodeCursor(query.cursor, 1, 'cursor')[0]);
   return readTransaction(database, async (tx) => {
     let itemId: number | undefined;
@@ -715,16 +715,6 @@ function readQuantity(
   return parsed.milli;
 }
 
-function readNote(input: RawInput, problems: FieldProblem[]): string | null | undefined {
-  const value = input['note'];
-  if (value === undefined || value === null) return value;
-  if (typeof value !== 'string' || value.length > MAX_NOTE_LENGTH) {
-    problems.push({ field: 'note', message: `must be text of at most ${MAX_NOTE_LENGTH} characters`, value });
-    return undefined;
-  }
-  return value.trim() === '' ? null : value.trim();
-}
-
 function field(name: string, message: string, value: unknown): FieldProblem {
   return { field: name, message, value };
 }
@@ -809,15 +799,4 @@ async function loadViews(tx: Tx, orders: readonly ProductionOrderDetail[]): Prom
         })),
     };
   });
-}
-
-function checkStatuses(status: string | undefined): ProductionOrderStatus[] | undefined {
-  if (status === undefined || status === '') return undefined;
-  const wanted = status.split(',').map((s) => s.trim());
-  if (wanted.some((s) => !(PRODUCTION_ORDER_STATUSES as readonly string[]).includes(s))) {
-    throw new DomainError('LS_VALIDATION', `status: must be one of ${PRODUCTION_ORDER_STATUSES.join(', ')}`, [
-      field('status', `must be one of ${PRODUCTION_ORDER_STATUSES.join(', ')}`, status),
-    ]);
-  }
-  return wanted as ProductionOrderStatus[];
 }
