@@ -223,7 +223,7 @@ function describeBom(bom: BomView): string {
     ['item', `${bom.sku} (${bom.name})`],
     ['version', String(bom.version)],
     ['valid', `${bom.valid_from ?? 'always'} → ${bom.valid_to ?? 'open'}`],
-    ['lead time', `${bom.lead_time_days} days`],
+    ['lead time', `${bom.lead_time_days} ${bom.lead_time_days === 1 ? 'day' : 'days'}`],
     ...(bom.note === null ? [] : [['note', bom.note] as [string, string]]),
   ]);
   const lines = formatTable(

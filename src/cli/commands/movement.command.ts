@@ -130,13 +130,14 @@ export function registerMovementCommands(program: Command, deps: CliDeps): void 
             page.data.length === 0
               ? 'No stock recorded yet.'
               : formatTable(
-                  ['sku', 'location', 'on hand', 'allocated', 'on order', 'available', 'position'],
+                  ['sku', 'location', 'on hand', 'allocated', 'on order', 'backordered', 'available', 'position'],
                   page.data.map((b) => [
                     b.sku,
                     b.location,
                     b.on_hand,
                     b.allocated,
                     b.on_order,
+                    b.backordered,
                     b.available,
                     b.inventory_position,
                   ]),
