@@ -49,6 +49,23 @@ describeEachDialect('reservations: allocated and backordered on the balance', ({
     expect(await stock()).toMatchObject({ on_hand: 50, allocated: 0, backordered: 0 });
   });
 
+  it('releases part of an allocation that a count left above on hand', async () => {
+    const pair = await setUp();
+    await writeTransaction(database(), (tx) =>
+      changeReservations(tx, database(), [{ ...pair, allocatedDeltaMilli: 40_000, backorderedDeltaMilli: 0 }], ctx),
+    );
+    await postMovements(database(), [{ type: 'count', sku: 'GEAR', location: 'WH1', quantity: 20 }], ctx);
+    await writeTransaction(database(), (tx) =>
+      changeReservations(tx, database(), [{ ...pair, allocatedDeltaMilli: -10_000, backorderedDeltaMilli: 0 }], ctx),
+    );
+    expect(await stock()).toMatchObject({ on_hand: 20, allocated: 30 });
+    await expect(
+      writeTransaction(database(), (tx) =>
+        changeReservations(tx, database(), [{ ...pair, allocatedDeltaMilli: 1_000, backorderedDeltaMilli: 0 }], ctx),
+      ),
+    ).rejects.toMatchObject({ code: 'LS_OVER_ALLOCATION' });
+  });
+
   it('an issue may not take allocated stock; a shipment consuming the allocation may, without a new order', async () => {
     const pair = await setUp();
     await writeTransaction(database(), (tx) =>

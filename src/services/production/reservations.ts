@@ -18,7 +18,7 @@ export type ReservationChange = {
 
 /**
  * Moves allocated and backordered quantities under the balance lock a movement takes, so the inventory position
- * never misses a reservation. Allocated may never exceed on hand, and neither may go below zero. A pair whose
+ * never misses a reservation. A new allocation may never take allocated above on hand, and neither may go below zero. A pair whose
  * position fell is checked by the replenishment trigger at once: a stocked component with a reorder point is
  * re-ordered the moment an order's allocation takes it to its reorder point, not at the next movement.
  */
@@ -61,7 +61,10 @@ export async function changeReservations(
     };
     const allocated = balance.allocated_milli + change.allocatedDeltaMilli;
     const backordered = balance.backordered_milli + change.backorderedDeltaMilli;
-    if (allocated > balance.on_hand_milli || allocated < 0 || backordered < 0) {
+    // Only a rise is checked against on hand: a count may have found less than is allocated, and releasing part
+    // of that allocation must still be possible.
+    const overAllocated = change.allocatedDeltaMilli > 0 && allocated > balance.on_hand_milli;
+    if (overAllocated || allocated < 0 || backordered < 0) {
       throw new DomainError(
         'LS_OVER_ALLOCATION',
         `quantity: item ${change.itemId} at location ${change.locationId} would hold allocated ${toQuantity(allocated)} and backordered ${toQuantity(backordered)} against on hand ${toQuantity(balance.on_hand_milli)}`,
