@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliDeps } from '../io.js';
+import { registerBackupCommands } from './backup.command.js';
 import { registerBomCommands } from './bom.command.js';
 import { registerCalcCommand } from './calc.command.js';
 import { registerCountsCommands } from './counts.command.js';
@@ -56,4 +57,5 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerBomCommands(program, deps);
   registerOrderCommands(program, deps);
   registerProductionCommands(program, deps);
+  registerBackupCommands(program, deps);
 }
