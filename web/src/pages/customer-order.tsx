@@ -626,7 +626,7 @@ function pegTree(pegs: PegView[]): { roots: PegNode[]; rest: PegView[] } {
   return { roots, rest: pegs.filter((p) => !used.has(p)) };
 }
 
-function PegLabel({ peg, order, showDemand }: { peg: PegView; order: Order; showDemand: boolean }) {
+function PegLabel({ peg, showDemand }: { peg: PegView; showDemand: boolean }) {
   const ref = peg.supply.ref;
   const demand =
     peg.demand.kind === 'customer_order_line'
@@ -635,7 +635,7 @@ function PegLabel({ peg, order, showDemand }: { peg: PegView; order: Order; show
   return (
     <div className="mto-peg">
       <div>
-        <strong>{peg.sku}</strong> × {qty(peg.quantity, unitOf(order, peg.sku))}{' '}
+        <strong>{peg.sku}</strong> × {qty(peg.quantity, peg.unit)}{' '}
         {showDemand && <span className="muted">{demand} </span>}
         <Chip tone={peg.status === 'waiting' ? 'warn' : peg.status === 'cancelled' ? 'bad' : 'ok'}>{peg.status}</Chip>
       </div>
@@ -658,13 +658,13 @@ function PegLabel({ peg, order, showDemand }: { peg: PegView; order: Order; show
   );
 }
 
-function PegList({ nodes, order }: { nodes: PegNode[]; order: Order }) {
+function PegList({ nodes }: { nodes: PegNode[] }) {
   return (
     <ul className="mto-tree">
       {keyed(nodes, (node) => pegKey(node.peg)).map(({ key, row: node }) => (
         <li key={key}>
-          <PegLabel peg={node.peg} order={order} showDemand={node.peg.level === 0} />
-          {node.children.length > 0 && <PegList nodes={node.children} order={order} />}
+          <PegLabel peg={node.peg} showDemand={node.peg.level === 0} />
+          {node.children.length > 0 && <PegList nodes={node.children} />}
         </li>
       ))}
     </ul>
@@ -684,12 +684,12 @@ function PeggingCard({ order }: { order: Order }) {
         </Empty>
       ) : (
         <>
-          <PegList nodes={roots} order={order} />
+          <PegList nodes={roots} />
           {rest.length > 0 && (
             <ul className="mto-tree mto-flat">
               {keyed(rest, pegKey).map(({ key, row: peg }) => (
                 <li key={key} style={{ marginLeft: `${peg.level * 1.25}rem` }}>
-                  <PegLabel peg={peg} order={order} showDemand />
+                  <PegLabel peg={peg} showDemand />
                 </li>
               ))}
             </ul>

@@ -38,6 +38,8 @@ export type PegView = {
   sku: string;
   location: string;
   quantity: number;
+  /** The item's unit. */
+  unit: string;
   need_date: string;
   /** `ref`: SO-000001/2 (order and line number) or MO-000003 (the production order whose component it is). */
   demand: { kind: 'customer_order_line' | 'production_component'; ref: string };
