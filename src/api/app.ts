@@ -27,6 +27,13 @@ export type AppOptions = {
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ['x-content-type-options', 'nosniff'],
+  ['x-frame-options', 'SAMEORIGIN'],
+  ['referrer-policy', 'same-origin'],
+  ['cross-origin-opener-policy', 'same-origin'],
+];
+
 /** Schema keyword that hands a body's validation to the domain layer. */
 export const DOMAIN_VALIDATED = 'x-validated-by';
 
@@ -72,6 +79,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('simulationJobs', simulationJobs);
   app.addHook('onClose', async () => {
     await simulationJobs.close();
+  });
+  // Headers every answer carries: no MIME sniffing, no framing by other sites, no referrer sent elsewhere.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of SECURITY_HEADERS) if (!reply.hasHeader(name)) reply.header(name, value);
+    return payload;
   });
 
   // Bodies are validated strictly (a string "5" is not a quantity); query strings arrive as text and may be coerced.

@@ -29,6 +29,24 @@ function wantsPage(request: FastifyRequest): boolean {
 }
 
 /**
+ * The app loads nothing from elsewhere and runs no inline script: a script injected into a page (through a
+ * stored name, say) does not run. Images may be data: URIs (the icon) and blobs; PDFs are previewed in frames
+ * from the same server, and only this server may frame the app.
+ */
+export const PAGE_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "object-src 'self'",
+  "frame-ancestors 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/**
  * Serves the web app at `/`: its hashed assets with a year's cache, and index.html (never cached) for every page
  * path, so a reload of /items/BOLT-M8 opens that page. Without a build it answers a page that says how to build it.
  */
@@ -59,6 +77,10 @@ export async function registerWebApp(
     : '<!doctype html><meta charset="utf-8"><title>Leanstock</title><p>The web app is not built: run <code>npm run build</code>. The API is at <a href="/api/docs">/api/docs</a>.</p>';
   app.setNotFoundHandler((request, reply) => {
     if (!wantsPage(request)) return notFound(request, reply);
-    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+    return reply
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', PAGE_CONTENT_SECURITY_POLICY)
+      .type('text/html; charset=utf-8')
+      .send(page);
   });
 }
