@@ -299,45 +299,22 @@ async function writeExplosion(
   for (const mo of result.plannedOrders.filter((p) => p.kind === 'production')) {
     const bom = plan.boms.get(mo.itemId);
     if (!bom) throw new Error(`explode planned production of item ${mo.itemId} without a BOM`);
-    const id = await insertProductionOrder(
+    const { id, componentIds } = await insertPlannedProductionOrder(
       tx,
       {
-        item_id: mo.itemId,
-        location_id: locationId,
-        bom_id: bom.bomId,
-        quantity_milli: mo.quantityMilli,
-        completed_milli: 0,
-        scrapped_milli: 0,
-        status: 'planned',
-        release_date: mo.releaseDate,
-        due_date: mo.dueDate,
-        customer_order_id: order.id,
+        itemId: mo.itemId,
+        locationId,
+        bom,
+        quantityMilli: mo.quantityMilli,
+        releaseDate: mo.releaseDate,
+        dueDate: mo.dueDate,
+        customerOrderId: order.id,
         note: `for ${order.number}${mo.late ? '; released late: due later than needed' : ''}`,
-        created_by: ctx.actor,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-        released_at: null,
-        completed_at: null,
-        cancelled_at: null,
       },
-      productionNumber,
+      items,
+      ctx,
     );
-    const components = componentsFor(bom, mo.quantityMilli, items);
-    const ids = await insertProductionComponents(
-      tx,
-      components.map((c) => ({
-        production_order_id: id,
-        item_id: c.itemId,
-        location_id: locationId,
-        quantity_per_milli: c.quantityPerMilli,
-        scrap_bp: c.scrapBp,
-        required_milli: c.requiredMilli,
-        allocated_milli: 0,
-        backordered_milli: 0,
-        issued_milli: 0,
-      })),
-    );
-    componentRows.set(mo.ref, new Map(components.map((c, i) => [c.itemId, ids[i]!])));
+    componentRows.set(mo.ref, componentIds);
     planned.set(mo.ref, { kind: 'production_order', id, dueDate: mo.dueDate });
     created.push({
       kind: 'production_order',
@@ -465,6 +442,66 @@ function pegSupply(
 }
 
 /** One component row per component item: the requirements of its BOM lines (with scrap) summed. */
+/**
+ * Writes a planned production order of `quantityMilli` and its component rows (the BOM's lines for that quantity,
+ * with scrap); answers its id and the component row id of each component item.
+ */
+export async function insertPlannedProductionOrder(
+  tx: Tx,
+  order: {
+    itemId: number;
+    locationId: number;
+    bom: EffectiveBom;
+    quantityMilli: number;
+    releaseDate: string;
+    dueDate: string;
+    customerOrderId: number | null;
+    note: string | null;
+  },
+  items: ReadonlyMap<number, Pick<ProductionItemRef, 'unit'>>,
+  ctx: ServiceContext,
+): Promise<{ id: number; componentIds: Map<number, number> }> {
+  const id = await insertProductionOrder(
+    tx,
+    {
+      item_id: order.itemId,
+      location_id: order.locationId,
+      bom_id: order.bom.bomId,
+      quantity_milli: order.quantityMilli,
+      completed_milli: 0,
+      scrapped_milli: 0,
+      status: 'planned',
+      release_date: order.releaseDate,
+      due_date: order.dueDate,
+      customer_order_id: order.customerOrderId,
+      note: order.note,
+      created_by: ctx.actor,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+      released_at: null,
+      completed_at: null,
+      cancelled_at: null,
+    },
+    productionNumber,
+  );
+  const components = componentsFor(order.bom, order.quantityMilli, items);
+  const ids = await insertProductionComponents(
+    tx,
+    components.map((c) => ({
+      production_order_id: id,
+      item_id: c.itemId,
+      location_id: order.locationId,
+      quantity_per_milli: c.quantityPerMilli,
+      scrap_bp: c.scrapBp,
+      required_milli: c.requiredMilli,
+      allocated_milli: 0,
+      backordered_milli: 0,
+      issued_milli: 0,
+    })),
+  );
+  return { id, componentIds: new Map(components.map((c, i) => [c.itemId, ids[i]!])) };
+}
+
 export function componentsFor(
   bom: EffectiveBom,
   quantityMilli: number,

@@ -10,8 +10,6 @@ import {
   findCustomerOrder,
   findProductionOrder,
   insertPegs,
-  insertProductionComponents,
-  insertProductionOrder,
   listPegsOfDemands,
   listProductionComponents,
   listProductionOrderRows,
@@ -32,7 +30,7 @@ import { checkPageLimit, decodeCursor, encodeCursor, type Page } from '../pagina
 import { changeOnOrder, type OnOrderChange } from '../purchasing/on-order.js';
 import { replenish, type TriggerOutcome } from '../purchasing/replenish.js';
 import { fillBackorders, rebalanceSupply } from './backorders.js';
-import { addDays, componentsFor, laterDate, localDateAt, productionNumber } from './explosion.js';
+import { addDays, insertPlannedProductionOrder, laterDate, localDateAt, productionNumber } from './explosion.js';
 import { checkLateRiskWithin } from './late-risk.js';
 import { readNote, readStatusFilter } from './order-input.js';
 import { cancelPegs, consumePegs, ReservationDeltas } from './pegs.js';
@@ -157,46 +155,24 @@ export async function createProductionOrder(
       ]);
     }
     const release = addDays(due, -bom.leadTimeDays);
-    const id = await insertProductionOrder(
-      tx,
-      {
-        item_id: itemId,
-        location_id: locationId,
-        bom_id: bom.bomId,
-        quantity_milli: quantityMilli!,
-        completed_milli: 0,
-        scrapped_milli: 0,
-        status: 'planned',
-        release_date: laterDate(release, today),
-        due_date: due,
-        customer_order_id: null,
-        note: note ?? null,
-        created_by: ctx.actor,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-        released_at: null,
-        completed_at: null,
-        cancelled_at: null,
-      },
-      productionNumber,
-    );
     const units = await loadProductionItems(
       tx,
       bom.lines.map((l) => l.componentItemId),
     );
-    await insertProductionComponents(
+    const { id } = await insertPlannedProductionOrder(
       tx,
-      componentsFor(bom, quantityMilli!, units).map((c) => ({
-        production_order_id: id,
-        item_id: c.itemId,
-        location_id: locationId,
-        quantity_per_milli: c.quantityPerMilli,
-        scrap_bp: c.scrapBp,
-        required_milli: c.requiredMilli,
-        allocated_milli: 0,
-        backordered_milli: 0,
-        issued_milli: 0,
-      })),
+      {
+        itemId,
+        locationId,
+        bom,
+        quantityMilli: quantityMilli!,
+        releaseDate: laterDate(release, today),
+        dueDate: due,
+        customerOrderId: null,
+        note: note ?? null,
+      },
+      units,
+      ctx,
     );
     await changeOnOrder(tx, database, [{ itemId, locationId, deltaMilli: quantityMilli! }], ctx.now);
     return requireView(tx, productionNumber(id));

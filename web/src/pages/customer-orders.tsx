@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
-import { api, type Page, query } from '../api';
+import { query } from '../api';
 import { date, num } from '../format';
 import { useLiveReload } from '../live';
 import { Link, useLocation, useTitle } from '../router';
 import { Card, type Column, Empty, ErrorNote, Loading, PageHeader, Table } from '../ui';
-import { useApi } from '../use-api';
+import { usePagedApi } from '../use-api';
 import { type CustomerOrder, CustomerOrderChip, customerOrderPath, daysBetween } from './mto-common';
 import './mto.css';
 
@@ -53,25 +52,9 @@ export function CustomerOrders() {
   useTitle('Customer orders');
   const { search } = useLocation();
   const tab = TABS.find((t) => t.key === search.get('status')) ?? TABS[0]!;
-  const orders = useApi<Page<CustomerOrder>>(`/customer-orders${query({ ...tab.params, limit: 100 })}`);
+  const orders = usePagedApi<CustomerOrder>(`/customer-orders${query({ ...tab.params, limit: 100 })}`);
   useLiveReload(['customer_order.*'], orders.reload);
-
-  const [more, setMore] = useState<{ rows: CustomerOrder[]; cursor: string | null } | null>(null);
-  const [moreError, setMoreError] = useState<Error | undefined>(undefined);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new first page resets the extra pages
-  useEffect(() => setMore(null), [orders.data]);
-  const cursor = more ? more.cursor : (orders.data?.next_cursor ?? null);
-  const loadMore = async () => {
-    if (cursor === null) return;
-    try {
-      const next = await api<Page<CustomerOrder>>(`/customer-orders${query({ ...tab.params, limit: 100, cursor })}`);
-      setMore((m) => ({ rows: [...(m?.rows ?? []), ...next.data], cursor: next.next_cursor }));
-      setMoreError(undefined);
-    } catch (error) {
-      setMoreError(error as Error);
-    }
-  };
-  const rows = [...(orders.data?.data ?? []), ...(more?.rows ?? [])];
+  const { rows, cursor, loadMore, moreError } = orders;
 
   const columns: Column<CustomerOrder>[] = [
     {

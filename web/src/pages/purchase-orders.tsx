@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
-import { api, type Page, query } from '../api';
+import { type Page, query } from '../api';
 import { date, money, num } from '../format';
 import { useLiveConnected, useLiveReload } from '../live';
 import { Link, navigate, useLocation, useTitle } from '../router';
 import { Card, Chip, type Column, Empty, ErrorNote, Field, Loading, PageHeader, Table } from '../ui';
-import { useApi } from '../use-api';
+import { useApi, usePagedApi } from '../use-api';
 import {
   AWAITING_DELIVERY,
   dueDate,
@@ -49,30 +48,16 @@ export function PurchaseOrders() {
   const tab = TABS.find((t) => t.key === search.get('status')) ?? TABS[0]!;
   const supplier = search.get('supplier') ?? '';
   const path = `/purchase-orders${query({ status: tab.status, supplier, limit: tab.late ? 1000 : 100 })}`;
-  const orders = useApi<Page<PurchaseOrder>>(path);
+  const orders = usePagedApi<PurchaseOrder>(path);
   const suppliers = useApi<Page<Supplier>>('/suppliers?limit=1000');
   const live = useLiveConnected();
   useLiveReload(['purchase_order.*'], orders.reload);
 
   // Further pages fetched with "Show more"; a new filter or a live reload starts from the first page again.
-  const [more, setMore] = useState<{ rows: PurchaseOrder[]; cursor: string | null } | null>(null);
-  const [moreError, setMoreError] = useState<Error | undefined>(undefined);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new first page resets the extra pages
-  useEffect(() => setMore(null), [orders.data]);
-  const cursor = more ? more.cursor : (orders.data?.next_cursor ?? null);
-  const loadMore = async () => {
-    if (cursor === null) return;
-    try {
-      const next = await api<Page<PurchaseOrder>>(`/purchase-orders${query({ status: tab.status, supplier, cursor })}`);
-      setMore((m) => ({ rows: [...(m?.rows ?? []), ...next.data], cursor: next.next_cursor }));
-      setMoreError(undefined);
-    } catch (error) {
-      setMoreError(error as Error);
-    }
-  };
+  const { cursor, loadMore, moreError } = orders;
 
   const today = todayIso();
-  const all = [...(orders.data?.data ?? []), ...(more?.rows ?? [])];
+  const all = orders.rows;
   const rows = tab.late ? all.filter((o) => isLate(o, today)) : all;
 
   const columns: Column<PurchaseOrder>[] = [
