@@ -7,6 +7,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: Fie
 
 export const MAX_CODE_LENGTH = 64;
 export const MAX_NAME_LENGTH = 200;
+export const MAX_EMAIL_LENGTH = 254;
 
 /** Length in characters as a person counts them (code points), so "螺栓" is 2, not 2 UTF-16 units or 6 bytes. */
 export function characterCount(value: string): number {
@@ -152,4 +153,26 @@ function fail(problems: FieldProblem[], field: string, message: string, value?: 
   const shown = typeof value === 'string' && value.length > 100 ? `${value.slice(0, 100)}…` : value;
   problems.push(value === undefined ? { field, message } : { field, message, value: shown });
   return undefined;
+}
+
+/** An e-mail address (trimmed), null to clear it, undefined when absent or refused. */
+export function readEmail(input: RawInput, field: string, problems: FieldProblem[]): string | null | undefined {
+  const value = input[field];
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  if (typeof value !== 'string') {
+    problems.push({ field, message: 'must be a string', value });
+    return undefined;
+  }
+  const email = value.trim();
+  if (characterCount(email) > MAX_EMAIL_LENGTH) {
+    problems.push({ field, message: `must be at most ${MAX_EMAIL_LENGTH} characters` });
+    return undefined;
+  }
+  // One @, a non-empty local part, a dotted domain, no spaces: what an order e-mail needs, not all of RFC 5322.
+  if (!/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u.test(email)) {
+    problems.push({ field, message: 'must be an e-mail address like orders@example.com', value });
+    return undefined;
+  }
+  return email;
 }

@@ -1,7 +1,6 @@
 import type { FieldProblem } from '../errors.js';
 import { DEFAULT_CURRENCY, isCurrencyCode, parseMoney, toMoney } from '../money.js';
 import {
-  characterCount,
   checkKnownFields,
   checkNotEmpty,
   MAX_NAME_LENGTH,
@@ -9,6 +8,7 @@ import {
   type RawInput,
   readBoolean,
   readCode,
+  readEmail,
   readObject,
   readText,
 } from './field-readers.js';
@@ -50,7 +50,7 @@ export const SUPPLIER_FIELDS = [
 
 /** Ten years: a longer lead time is a typo, not a supplier. */
 export const MAX_LEAD_TIME_DAYS = 3650;
-export const MAX_EMAIL_LENGTH = 254;
+export { MAX_EMAIL_LENGTH } from './field-readers.js';
 /** One week: a draft that waits longer for company is forgotten, not consolidated. */
 export const MAX_CONSOLIDATION_MINUTES = 10_080;
 /** ISO weekday names: index + 1 is the ISO number (mon = 1 … sun = 7). */
@@ -287,25 +287,4 @@ export function reexpressMoney(
     ok: false,
     problem: { ...kept.problem, message: `${kept.problem.message}; give ${field} in the new currency` },
   };
-}
-
-function readEmail(input: RawInput, field: string, problems: FieldProblem[]): string | null | undefined {
-  const value = input[field];
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  if (typeof value !== 'string') {
-    problems.push({ field, message: 'must be a string', value });
-    return undefined;
-  }
-  const email = value.trim();
-  if (characterCount(email) > MAX_EMAIL_LENGTH) {
-    problems.push({ field, message: `must be at most ${MAX_EMAIL_LENGTH} characters` });
-    return undefined;
-  }
-  // One @, a non-empty local part, a dotted domain, no spaces: what an order e-mail needs, not all of RFC 5322.
-  if (!/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u.test(email)) {
-    problems.push({ field, message: 'must be an e-mail address like orders@example.com', value });
-    return undefined;
-  }
-  return email;
 }

@@ -1,11 +1,10 @@
 import {
-  characterCount,
   checkKnownFields,
   checkNotEmpty,
   MAX_NAME_LENGTH,
-  type RawInput,
   readBoolean,
   readCode,
+  readEmail,
   readObject,
   readText,
 } from '../../domain/catalogue/field-readers.js';
@@ -39,7 +38,6 @@ export type CustomerQuery = { active?: boolean; cursor?: string; limit?: number 
 const ENTITY = 'customer';
 const CREATE_FIELDS = ['code', 'name', 'email'] as const;
 const UPDATE_FIELDS = ['name', 'email', 'active'] as const;
-const MAX_EMAIL_LENGTH = 254;
 
 /** Creates a customer `{ code, name, email? }`; a second customer with the same code is LS_DUPLICATE naming `code`. */
 export async function createCustomer(database: Database, raw: unknown, ctx: ServiceContext): Promise<CustomerView> {
@@ -163,26 +161,6 @@ export function toCustomerView(row: CustomerRow): CustomerView {
     created_at: new Date(Number(row.created_at)).toISOString(),
     updated_at: new Date(Number(row.updated_at)).toISOString(),
   };
-}
-
-function readEmail(input: RawInput, field: string, problems: FieldProblem[]): string | null | undefined {
-  const value = input[field];
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  if (typeof value !== 'string') {
-    problems.push({ field, message: 'must be a string', value });
-    return undefined;
-  }
-  const email = value.trim();
-  if (characterCount(email) > MAX_EMAIL_LENGTH) {
-    problems.push({ field, message: `must be at most ${MAX_EMAIL_LENGTH} characters` });
-    return undefined;
-  }
-  if (!/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u.test(email)) {
-    problems.push({ field, message: 'must be an e-mail address like orders@example.com', value });
-    return undefined;
-  }
-  return email;
 }
 
 function duplicateCode(code: string): DomainError {
