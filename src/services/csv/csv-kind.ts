@@ -19,6 +19,8 @@ export type CsvKind = {
   columns: readonly string[];
   /** Columns a file must have. */
   requiredColumns: readonly string[];
+  /** Columns of plain numbers, written as they are; every other column is text and written formula-safe. */
+  numberColumns: readonly string[];
   importRows(
     tx: Tx,
     rows: CsvRow[],

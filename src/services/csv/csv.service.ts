@@ -4,6 +4,7 @@ import { DomainError, type FieldProblem } from '../../domain/errors.js';
 import { type Database, readTransaction, writeTransaction } from '../../store/database.js';
 import type { ServiceContext } from '../context.js';
 import { CSV_KINDS, type CsvKind, type CsvKindName, type CsvRow } from './csv-kind.js';
+import { neutraliseFormula, restoreFormula } from './formula-cell.js';
 import { csvKinds } from './kinds.js';
 
 export const MAX_IMPORT_ROWS = 200_000;
@@ -20,10 +21,18 @@ export function csvKind(name: string): CsvKind {
   return kind;
 }
 
-/** Writes every record of a kind as CSV (header first, LF line ends) in a stable order. */
+/**
+ * Writes every record of a kind as CSV (header first, LF line ends) in a stable order. Text cells a spreadsheet would
+ * run as a formula get a leading `'` (see `neutraliseFormula`); number columns stay numbers.
+ */
 export async function exportCsv(database: Database, name: string): Promise<string> {
   const kind = csvKind(name);
-  const records = await readTransaction(database, (tx) => kind.exportRows(tx));
+  const numbers = new Set(kind.numberColumns);
+  const records = (await readTransaction(database, (tx) => kind.exportRows(tx))).map((record) =>
+    Object.fromEntries(
+      Object.entries(record).map(([column, cell]) => [column, numbers.has(column) ? cell : neutraliseFormula(cell)]),
+    ),
+  );
   return stringify(records, { header: true, columns: [...kind.columns], record_delimiter: 'unix' });
 }
 
@@ -57,7 +66,10 @@ export async function importCsv(
   }
 }
 
-/** Parses CSV text into rows keyed by header, checking the header against the kind's columns. */
+/**
+ * Parses CSV text into rows keyed by header, checking the header against the kind's columns. Cells are trimmed and a
+ * quote added against formula injection is dropped (see `restoreFormula`), so an export reads back as it was.
+ */
 export function parseCsvRows(text: string, kind: CsvKind): CsvRow[] {
   let records: string[][];
   try {
@@ -99,7 +111,7 @@ export function parseCsvRows(text: string, kind: CsvKind): CsvRow[] {
   throwImportProblems(kind.name, problems);
   return body.map((cells, i) => ({
     row: i + 2,
-    values: Object.fromEntries(header!.map((column, c) => [column, (cells[c] ?? '').trim()])),
+    values: Object.fromEntries(header!.map((column, c) => [column, restoreFormula((cells[c] ?? '').trim())])),
   }));
 }
 

@@ -15,6 +15,7 @@ export const itemCsvKind: CsvKind = {
   name: 'items',
   columns: ITEM_FIELDS,
   requiredColumns: ['sku', 'name', 'unit'],
+  numberColumns: ['unit_cost', 'shelf_life_days'],
 
   async importRows(tx, rows, ctx) {
     const existing = new Map((await listAllItemRows(tx)).map((row) => [row.sku, row]));

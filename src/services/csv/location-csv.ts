@@ -22,6 +22,7 @@ export const locationCsvKind: CsvKind = {
   name: 'locations',
   columns: LOCATION_FIELDS,
   requiredColumns: ['code', 'name'],
+  numberColumns: [],
 
   async importRows(tx, rows, ctx) {
     const existing = new Set((await listAllLocationRows(tx)).map((row) => row.code));

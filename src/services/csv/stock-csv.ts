@@ -19,6 +19,7 @@ export const stockCsvKind: CsvKind = {
   name: 'stock',
   columns: ['sku', 'location', 'quantity'],
   requiredColumns: ['sku', 'location', 'quantity'],
+  numberColumns: ['quantity'],
 
   async importRows(tx, rows, ctx, database) {
     const [items, locations, balances] = await Promise.all([

@@ -23,6 +23,7 @@ export const supplierCsvKind: CsvKind = {
   name: 'suppliers',
   columns: SUPPLIER_FIELDS,
   requiredColumns: ['code', 'name'],
+  numberColumns: ['lead_time_days', 'ordering_cost', 'consolidation_minutes'],
 
   async importRows(tx, rows, ctx) {
     const existing = new Map((await listAllSupplierRows(tx)).map((row) => [row.code, row]));

@@ -34,6 +34,7 @@ export const supplierItemCsvKind: CsvKind = {
   name: 'supplier-items',
   columns: ['sku', ...SUPPLIER_ITEM_FIELDS],
   requiredColumns: ['sku', 'supplier'],
+  numberColumns: ['unit_price', 'lead_time_days', 'moq', 'pack_size', 'rank'],
 
   async importRows(tx, rows, ctx) {
     const [suppliers, records, items] = await Promise.all([
