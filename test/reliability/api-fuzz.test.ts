@@ -1,13 +1,22 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, MAX_BODY_BYTES } from '../../src/api/app.js';
+import { MAX_BODY_BYTES } from '../../src/api/app.js';
 import { type Database, openDatabase } from '../../src/store/database.js';
-import { MTO_NOW, seedMakeToOrder } from '../support/make-to-order.js';
+import { type DatabaseFingerprint, fingerprintOf } from './support/fingerprint.js';
+import {
+  type Document,
+  fillPath,
+  KNOWN_STRINGS,
+  knownPathValues,
+  resolveSchema as resolve,
+  type Schema,
+  startApiWorld,
+  WRITE_METHODS,
+} from './support/openapi.js';
 
 /**
  * Fuzzes every write route of the OpenAPI document: bodies generated from the route's request schema, the same
@@ -15,66 +24,24 @@ import { MTO_NOW, seedMakeToOrder } from '../support/make-to-order.js';
  * a 4xx must carry `{ error: { code, message } }` and leave the database exactly as it was.
  */
 
-type Schema = Record<string, unknown>;
-type Operation = { requestBody?: { content?: Record<string, { schema?: Schema }> } };
-type Document = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
 type Case = { label: string; payload?: string | Buffer; contentType?: string };
 
 const SEED = 20260601;
 const RUNS = 15;
 const UNKNOWN_RUNS = 4;
-const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
-
-/** Values that exist after seeding, so that generated bodies reach the services and not only the validator. */
-const KNOWN_STRINGS: Record<string, string[]> = {
-  sku: ['BULB', 'LAMP', 'DESK', 'GLUE'],
-  location: ['MAIN'],
-  supplier: ['ACME', 'BETA'],
-  customer: ['ROSSI', 'BLOM'],
-  unit: ['pcs', 'kg'],
-  currency: ['EUR', 'USD'],
-};
 
 describe('API fuzzing from the OpenAPI document (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'leanstock-api-fuzz-'));
   let database: Database;
   let app: FastifyInstance;
   let document: Document;
-  const existing: Record<string, string> = {};
+  let existing: Record<string, string>;
+  let fingerprint: DatabaseFingerprint;
 
   beforeAll(async () => {
     database = await openDatabase({ dialect: 'sqlite', path: join(dir, 'fuzz.db') });
-    await seedMakeToOrder(database);
-    app = await buildApp({ database, clock: () => MTO_NOW, simulationThreads: 0 });
-    await app.ready();
-    document = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-    // Orders of every kind, so that path parameters can name one that exists.
-    const post = async (url: string, payload: object) => {
-      const answer = await app.inject({ method: 'POST', url, payload });
-      if (answer.statusCode >= 300) throw new Error(`${url}: ${answer.statusCode} ${answer.body}`);
-      return answer.json();
-    };
-    await post('/api/v1/movements', { type: 'issue', sku: 'BULB', location: 'MAIN', quantity: 15 });
-    const customerOrder = await post('/api/v1/customer-orders', {
-      customer: 'ROSSI',
-      lines: [{ sku: 'LAMP', location: 'MAIN', quantity: 2 }],
-    });
-    const productionOrder = await post('/api/v1/production-orders', {
-      sku: 'DESK',
-      location: 'MAIN',
-      quantity: 1,
-      due_date: '2026-03-20',
-    });
-    const sqlite = database.sqlite;
-    if (!sqlite) throw new Error('SQLite expected');
-    const maxId = (table: string) =>
-      String((sqlite.prepare(`SELECT max(id) AS id FROM ${table}`).get() as { id: number | null }).id ?? 1);
-    existing['number:customer-orders'] = customerOrder.number;
-    existing['number:production-orders'] = productionOrder.number;
-    existing['id:movements'] = maxId('movements');
-    existing['id:purchase-orders'] = maxId('purchase_orders');
-    existing['line_id:purchase-orders'] = maxId('purchase_order_lines');
-    existing['id:count-tasks'] = maxId('count_tasks');
+    ({ app, document, existing } = await startApiWorld(database));
+    fingerprint = fingerprintOf(database);
   });
 
   afterAll(async () => {
@@ -82,28 +49,6 @@ describe('API fuzzing from the OpenAPI document (SQLite)', () => {
     await database?.close();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  /**
-   * Every row of every table, hashed: any write at all changes it. Rehashed only when the connection's
-   * total_changes() moved (it counts rolled-back writes too, so it never hides one).
-   */
-  let hashed = { changes: -1, hash: '' };
-  const fingerprint = (): string => {
-    const sqlite = database.sqlite;
-    if (!sqlite) throw new Error('SQLite expected');
-    const changes = (sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
-    if (changes === hashed.changes) return hashed.hash;
-    const tables = sqlite
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-      .all() as Array<{ name: string }>;
-    const hash = createHash('sha256');
-    for (const { name } of tables) {
-      hash.update(name);
-      hash.update(JSON.stringify(sqlite.prepare(`SELECT * FROM "${name}"`).raw().all()));
-    }
-    hashed = { changes, hash: hash.digest('hex') };
-    return hashed.hash;
-  };
 
   it('never answers 5xx, answers every 4xx with the error shape, and changes nothing on a 4xx', async () => {
     const problems: string[] = [];
@@ -137,7 +82,7 @@ describe('API fuzzing from the OpenAPI document (SQLite)', () => {
             );
           }
           for (const c of cases) {
-            const before = fingerprint();
+            const before = await fingerprint.data();
             const answer = await app.inject({
               method: method.toUpperCase() as 'POST',
               url: pathVariant.url,
@@ -160,7 +105,7 @@ describe('API fuzzing from the OpenAPI document (SQLite)', () => {
             const body = safeJson(answer.body) as { error?: { code?: unknown; message?: unknown } } | undefined;
             if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string')
               problems.push(`${where} → ${status} without the error shape: ${answer.body.slice(0, 200)}`);
-            if (fingerprint() !== before) problems.push(`${where} → ${status} but the database changed`);
+            if ((await fingerprint.data()) !== before) problems.push(`${where} → ${status} but the database changed`);
           }
         }
       }
@@ -176,25 +121,11 @@ describe('API fuzzing from the OpenAPI document (SQLite)', () => {
 });
 
 function pathVariants(path: string, existing: Record<string, string>): Array<{ url: string; known: boolean }> {
-  const resource = path.split('/')[3] ?? '';
-  const known: Record<string, string> = {
-    sku: 'BULB',
-    location: 'MAIN',
-    supplier: 'ACME',
-    code: resource === 'suppliers' ? 'ACME' : resource === 'customers' ? 'ROSSI' : 'MAIN',
-    kind: 'items',
-    name: 'fuzz-scenario',
-    id: existing[`id:${resource}`] ?? '1',
-    line_id: existing[`line_id:${resource}`] ?? '1',
-    number: existing[`number:${resource}`] ?? 'X-1',
-  };
   const unknown: Record<string, string> = { id: '999999', line_id: '999999', kind: 'nothing' };
-  const fill = (values: Record<string, string>, fallback: string) =>
-    path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? fallback));
   if (!/\{\w+\}/.test(path)) return [{ url: path, known: true }];
   return [
-    { url: fill(known, 'X'), known: true },
-    { url: fill(unknown, 'NO-SUCH-THING'), known: false },
+    { url: fillPath(path, knownPathValues(path, existing)), known: true },
+    { url: fillPath(path, unknown, 'NO-SUCH-THING'), known: false },
     { url: path.replace(/\{(\w+)\}/g, 'abc%00'), known: false },
   ];
 }
@@ -221,15 +152,6 @@ function csvBodies(): Array<{ label: string; payload: string }> {
   const header = fc.constantFrom('sku,name,unit', 'code,name', 'sku,location,quantity', 'supplier,sku,unit_price', 'x');
   const file = fc.tuple(header, fc.array(line, { maxLength: 4 })).map(([h, lines]) => [h, ...lines].join('\n'));
   return fc.sample(file, { seed: SEED, numRuns: RUNS * 2 }).map((payload) => ({ label: 'csv', payload }));
-}
-
-function resolve(schema: Schema, document: Document): Schema {
-  const ref = schema['$ref'];
-  if (typeof ref !== 'string') return schema;
-  const name = ref.split('/').pop() ?? '';
-  const target = document.components?.schemas?.[name];
-  if (!target) throw new Error(`unresolved ${ref}`);
-  return resolve(target, document);
 }
 
 /** A JSON-schema → fast-check converter for the subset the document uses. */
