@@ -21,6 +21,7 @@ export function statusOf(code: ErrorCode): number {
     case 'LS_UNKNOWN_CUSTOMER_ORDER':
     case 'LS_UNKNOWN_PRODUCTION_ORDER':
     case 'LS_UNKNOWN_BOM':
+    case 'LS_UNKNOWN_USER':
     case 'LS_NOT_FOUND':
       return 404;
     case 'LS_DUPLICATE':
@@ -37,5 +38,15 @@ export function statusOf(code: ErrorCode): number {
       return 413;
     case 'LS_MAIL_FAILED':
       return 502;
+    case 'LS_UNAUTHENTICATED':
+    case 'LS_INVALID_CREDENTIALS':
+    case 'LS_MFA_REQUIRED':
+      return 401;
+    case 'LS_FORBIDDEN':
+    case 'LS_CSRF':
+      return 403;
+    case 'LS_LOCKED':
+    case 'LS_RATE_LIMITED':
+      return 429;
   }
 }

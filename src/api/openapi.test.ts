@@ -46,7 +46,8 @@ describe('the OpenAPI document', () => {
         const success = Object.entries(operation.responses ?? {}).find(([status]) => status.startsWith('2'));
         if (!success?.[1].content) missing.push(`${method.toUpperCase()} ${path}: no success response schema`);
         const write = method === 'post' || method === 'put' || method === 'patch';
-        const pathHasAction = /\/(deactivate|activate|send|cancel|signal|close|email|test|pin|unpin)$/.test(path);
+        const pathHasAction =
+          /\/(deactivate|activate|send|cancel|signal|close|email|test|pin|unpin|revoke|logout|setup)$/.test(path);
         if (write && !pathHasAction && !operation.requestBody)
           missing.push(`${method.toUpperCase()} ${path}: no request body schema`);
       }

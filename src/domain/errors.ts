@@ -25,7 +25,15 @@ export type ErrorCode =
   | 'LS_UNKNOWN_PRODUCTION_ORDER'
   | 'LS_UNKNOWN_BOM'
   | 'LS_BOM_CYCLE'
-  | 'LS_OVER_ALLOCATION';
+  | 'LS_OVER_ALLOCATION'
+  | 'LS_UNAUTHENTICATED'
+  | 'LS_INVALID_CREDENTIALS'
+  | 'LS_MFA_REQUIRED'
+  | 'LS_FORBIDDEN'
+  | 'LS_CSRF'
+  | 'LS_LOCKED'
+  | 'LS_RATE_LIMITED'
+  | 'LS_UNKNOWN_USER';
 
 /** One problem with one field of the input; `index` is the position in a batch, `row` the line of a CSV file. */
 export type FieldProblem = {

@@ -1,7 +1,21 @@
 import type { Tx } from '../store/database.js';
 import type { ServiceContext } from './context.js';
 
-export type AuditAction = 'create' | 'update' | 'deactivate' | 'activate' | 'delete';
+export type AuditAction =
+  | 'create'
+  | 'update'
+  | 'deactivate'
+  | 'activate'
+  | 'delete'
+  | 'login'
+  | 'login_failed'
+  | 'logout'
+  | 'lockout'
+  | 'revoke'
+  | 'accept'
+  | 'password'
+  | 'mfa_enable'
+  | 'mfa_disable';
 
 /** Appends one entry to the audit log in the caller's transaction: who, when, what, before and after. */
 export async function recordAudit(

@@ -2,10 +2,18 @@ import { sql } from 'kysely';
 import type { Tx } from './database.js';
 import type { Dialect } from './dialect.js';
 
-const MIGRATION_TABLES = new Set(['leanstock_schema_migrations']);
+// Kept: the migration bookkeeping, and the accounts, so that replacing the data does not lock anyone out.
+const MIGRATION_TABLES = new Set([
+  'leanstock_schema_migrations',
+  'users',
+  'sessions',
+  'api_tokens',
+  'recovery_codes',
+  'invitations',
+]);
 
 /**
- * Deletes every row of every table except the migration bookkeeping, inside the caller's write
+ * Deletes every row of every table except the migration bookkeeping and the accounts, inside the caller's write
  * transaction: the schema stays, the data goes. Tables added by later migrations are included
  * without being named here. Used by `demo --force`; irreversible.
  */

@@ -45,6 +45,11 @@ export type Schema = {
   production_order_components: ProductionOrderComponentTable;
   pegs: PegTable;
   order_supplies: OrderSupplyTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  recovery_codes: RecoveryCodeTable;
+  invitations: InvitationTable;
 };
 
 export type Flag = 0 | 1;
@@ -639,4 +644,69 @@ export type OrderSupplyTable = {
   quantity_milli: number;
   created_at: number;
   cancelled_at: number | null;
+};
+
+export type UserTable = {
+  id: Generated<number>;
+  username: string;
+  name: string | null;
+  email: string | null;
+  role: string;
+  password_hash: string | null;
+  active: Generated<Flag>;
+  mfa_secret: string | null;
+  mfa_enabled: Generated<Flag>;
+  mfa_last_step: number | null;
+  failed_logins: Generated<number>;
+  locked_until: number | null;
+  last_login_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type SessionTable = {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  csrf_token: string;
+  /** How the user signed in: `password` or `oidc`. */
+  method: string;
+  address: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+};
+
+export type ApiTokenTable = {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+};
+
+export type RecoveryCodeTable = {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: number | null;
+};
+
+export type InvitationTable = {
+  id: Generated<number>;
+  token_hash: string;
+  role: string;
+  email: string | null;
+  setup: Generated<Flag>;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_user_id: number | null;
+  revoked_at: number | null;
 };

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { authRoutes } from './auth.routes.js';
 import { bomRoutes } from './bom.routes.js';
 import { calcRoutes } from './calc.routes.js';
 import { countTaskRoutes } from './count-task.routes.js';
@@ -22,6 +23,7 @@ import { stockRoutes } from './stock.routes.js';
 import { strategyRoutes } from './strategy.routes.js';
 import { supplierRoutes } from './supplier.routes.js';
 import { supplierItemRoutes } from './supplier-item.routes.js';
+import { userRoutes } from './user.routes.js';
 
 /** Every `/api/v1` route module; each registers its own paths and schemas. */
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
@@ -48,4 +50,6 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(productionOrderRoutes);
   await app.register(customerRoutes);
   await app.register(bomRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
 }

@@ -28,8 +28,13 @@ export async function serve(deps: CliDeps, options: { db?: string; port?: string
     logLevel: deps.env['LOG_LEVEL'] ?? 'info',
   });
   deps.stderr(
-    `Leanstock on ${server.database.describe}\n  API      ${server.url}/api/v1\n  API docs ${server.url}/api/docs\n`,
+    `Leanstock on ${server.database.describe}\n  Web app  ${server.url}/\n  API      ${server.url}/api/v1\n  API docs ${server.url}/api/docs\n`,
   );
+  if (server.setupUrl !== undefined) {
+    deps.stderr(
+      `No users yet: anyone on this computer can use Leanstock. To require sign-in, create the first admin with\n  ${server.setupUrl}\n(valid 24 hours, once) or: bin/leanstock user add NAME --admin\n`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = () => {
       server.close().then(resolve, resolve);

@@ -10,6 +10,7 @@ import { planningMigration } from './007-planning.js';
 import { leadTimeIndexMigration } from './008-lead-time-index.js';
 import { simulationsMigration } from './009-simulations.js';
 import { productionMigration } from './010-production.js';
+import { authMigration } from './011-auth.js';
 
 /** All migrations in order. Names sort; never rename or edit one that has shipped. */
 export function listMigrations(dialect: Dialect): Record<string, Migration> {
@@ -24,6 +25,7 @@ export function listMigrations(dialect: Dialect): Record<string, Migration> {
     '008_lead_time_index': leadTimeIndexMigration(),
     '009_simulations': simulationsMigration(dialect),
     '010_production': productionMigration(dialect),
+    '011_auth': authMigration(dialect),
   };
 }
 
