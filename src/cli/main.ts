@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { classifyStorageError } from '../api/storage-errors.js';
 import { isDomainError } from '../domain/errors.js';
 import { registerCommands } from './commands/index.js';
 import { type CliDeps, processDeps } from './io.js';
@@ -32,6 +33,11 @@ export async function run(argv: string[], deps: CliDeps): Promise<number> {
       }
       if ((error.details?.length ?? 0) > 50) deps.stderr(`  ... and ${error.details!.length - 50} more\n`);
       return 2;
+    }
+    const fault = classifyStorageError(error);
+    if (fault) {
+      deps.stderr(`error ${fault.code}: ${fault.message} (${fault.cause})\n`);
+      return 1;
     }
     deps.stderr(`error: ${(error as Error).message}\n`);
     return 1;
