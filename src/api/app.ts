@@ -8,7 +8,9 @@ import type { ServiceContext } from '../services/context.js';
 import type { MailSettings } from '../services/purchasing/send.service.js';
 import { SimulationJobRunner } from '../services/simulation/simulation-jobs.js';
 import type { Database } from '../store/database.js';
+import { AttemptLimiter, registerAuth } from './auth.js';
 import { type ErrorBody, statusOf } from './http-errors.js';
+import { accessOf } from './route-permissions.js';
 import { registerRoutes } from './routes/index.js';
 import { kanbanPageRoutes } from './routes/kanban-page.js';
 import { sharedSchemas } from './schemas/index.js';
@@ -24,6 +26,11 @@ export type AppOptions = {
   mail?: MailSettings;
   /** Worker threads per simulation job (default: the machine's parallelism; 0: on the server's own thread). */
   simulationThreads?: number;
+  /**
+   * Whether a Leanstock without users answers without sign-in (as a local admin). True by default; the server
+   * passes false unless it listens on a loopback address. Once a user exists, everyone signs in.
+   */
+  localAccess?: boolean;
 };
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -53,6 +60,10 @@ declare module 'fastify' {
     mailSettings: MailSettings;
     /** Runs `POST /simulations` jobs; closed (its running job aborted) with the app. */
     simulationJobs: SimulationJobRunner;
+    /** Sign-in attempts (password, invitation) per client address. */
+    signInLimiter: AttemptLimiter;
+    /** Whether single sign-on through an OpenID provider is configured. */
+    oidcEnabled: boolean;
   }
 }
 
@@ -81,6 +92,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await simulationJobs.close();
   });
+  app.decorate('signInLimiter', new AttemptLimiter(20));
+  app.decorate('oidcEnabled', false);
+  // Every API route must say who may use it; a route missing from the table stops the app from starting.
+  const unguarded: string[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1/')) return;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD' && accessOf(method, route.url) === undefined) unguarded.push(`${method} ${route.url}`);
+    }
+  });
+  registerAuth(app, { database: options.database, localAccess: options.localAccess ?? true });
   // Headers every answer carries: no MIME sniffing, no framing by other sites, no referrer sent elsewhere.
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of SECURITY_HEADERS) if (!reply.hasHeader(name)) reply.header(name, value);
@@ -169,15 +191,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const schema of sharedSchemas) app.addSchema(schema);
   await app.register(registerRoutes, { prefix: '/api/v1' });
   await app.register(kanbanPageRoutes);
+  if (unguarded.length > 0) throw new Error(`Routes missing from ROUTE_PERMISSIONS: ${unguarded.join(', ')}`);
   return app;
 }
 
-/** The acting user and clock for one request; the actor comes from `X-Actor` until users exist. */
+/**
+ * The acting user and clock for one request. The actor is the signed-in user (or the token's); only a Leanstock
+ * without users takes it from `X-Actor`, since there it names a program, not a person.
+ */
 export function contextOf(request: FastifyRequest): ServiceContext {
   const actor = request.headers['x-actor'];
   const key = request.headers['idempotency-key'];
+  const principal = request.principal;
+  const signedIn = principal && principal.kind !== 'local' ? principal.username : undefined;
   return {
-    actor: typeof actor === 'string' && actor.length > 0 && actor.length <= 100 ? actor : 'api',
+    actor: signedIn ?? (typeof actor === 'string' && actor.length > 0 && actor.length <= 100 ? actor : 'api'),
     now: request.server.clock(),
     idempotencyKey: typeof key === 'string' && key.length > 0 ? key.slice(0, 200) : undefined,
   };
