@@ -10,6 +10,7 @@ import { SimulationJobRunner } from '../services/simulation/simulation-jobs.js';
 import type { Database } from '../store/database.js';
 import { AttemptLimiter, registerAuth } from './auth.js';
 import { type ErrorBody, statusOf } from './http-errors.js';
+import { refuseNulCharacters } from './nul-character.js';
 import { accessOf } from './route-permissions.js';
 import { registerRoutes } from './routes/index.js';
 import { kanbanPageRoutes } from './routes/kanban-page.js';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   registerAuth(app, { database: options.database, localAccess: options.localAccess ?? true });
+  app.addHook('preValidation', refuseNulCharacters);
   // Headers every answer carries: no MIME sniffing, no framing by other sites, no referrer sent elsewhere.
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of SECURITY_HEADERS) if (!reply.hasHeader(name)) reply.header(name, value);
