@@ -68,8 +68,12 @@ function openPostgres(config: { url: string; schema?: string; poolSize?: number 
     max: config.poolSize ?? 10,
     ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
   });
-  // An idle client that loses its server (restart, network) must not crash the process.
+  // A client that loses its server (restart, pg_terminate_backend, network) must not crash the process.
+  // The pool listens only while a client is idle; a checked-out client between two queries of a
+  // transaction emits 'error' with nobody listening, so every client gets its own listener. Its next
+  // query then fails, the request with it, and the pool drops the client on release.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
