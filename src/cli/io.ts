@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import type { Page } from '../services/pagination.js';
 import { type Database, type DatabaseConfig, databaseConfigFromEnv, openDatabase } from '../store/database.js';
 
@@ -9,6 +11,18 @@ export type CliDeps = {
   /** Whether standard error is a terminal (progress bars only then). */
   isTty: boolean;
   now: () => number;
+  /** Standard input, for the commands that read a password; absent: empty and not a terminal. */
+  stdin?: CliStdin;
+};
+
+/** Standard input as the commands that read a secret need it. */
+export type CliStdin = {
+  /** Whether a person types there, so a password can be asked for. */
+  isTty: boolean;
+  /** The first line, without its line ending ('' when standard input is empty). */
+  readLine(): Promise<string>;
+  /** Prints `prompt` on standard error and reads one line from the terminal without echoing it. */
+  readHidden(prompt: string): Promise<string>;
 };
 
 export function processDeps(): CliDeps {
@@ -18,7 +32,36 @@ export function processDeps(): CliDeps {
     stderr: (text) => process.stderr.write(text),
     isTty: Boolean(process.stderr.isTTY),
     now: Date.now,
+    stdin: {
+      isTty: Boolean(process.stdin.isTTY),
+      readLine: () => readFirstLine(),
+      readHidden: (prompt) => readHiddenLine(prompt),
+    },
   };
+}
+
+function readFirstLine(): Promise<string> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+  return new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    lines.once('close', () => resolve(''));
+    process.stdin.once('error', reject);
+  }).finally(() => lines.close());
+}
+
+function readHiddenLine(prompt: string): Promise<string> {
+  process.stderr.write(prompt);
+  // A terminal-mode reader whose echo goes nowhere: the terminal is raw, so typed characters are not shown.
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const lines = createInterface({ input: process.stdin, output: silent, terminal: true });
+  return new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    lines.once('SIGINT', () => reject(new Error('cancelled')));
+    lines.once('close', () => reject(new Error('standard input closed before a password was typed')));
+  }).finally(() => {
+    lines.close();
+    process.stderr.write('\n');
+  });
 }
 
 /** `--db PATH` wins over the environment (DATABASE_URL, then LEANSTOCK_DB). */

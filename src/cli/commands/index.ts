@@ -27,6 +27,7 @@ import { registerSimulateCommand } from './simulate.command.js';
 import { registerSourceCommands } from './source.command.js';
 import { registerStrategyCommand } from './strategy.command.js';
 import { registerSupplierCommands } from './supplier.command.js';
+import { registerUserCommands } from './user.command.js';
 import { registerWebhookCommands } from './webhook.command.js';
 
 export function registerCommands(program: Command, deps: CliDeps): void {
@@ -58,4 +59,5 @@ export function registerCommands(program: Command, deps: CliDeps): void {
   registerOrderCommands(program, deps);
   registerProductionCommands(program, deps);
   registerBackupCommands(program, deps);
+  registerUserCommands(program, deps);
 }
