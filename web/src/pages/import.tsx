@@ -1,5 +1,5 @@
 import { type ChangeEvent, useState } from 'react';
-import { ApiError } from '../api';
+import { ApiError, apiErrorOf, apiFetch } from '../api';
 import { num } from '../format';
 import { Link, useLocation, useTitle } from '../router';
 import { Card, type Column, ErrorNote, Field, PageHeader, Table } from '../ui';
@@ -41,23 +41,13 @@ type Checked =
 
 /** Posts a CSV file; `dryRun` checks every row and writes nothing. */
 async function postCsv(kind: Kind, csv: string, dryRun: boolean): Promise<ImportAnswer> {
-  const response = await fetch(`/api/v1/import/${kind}${dryRun ? '?dry_run=true' : ''}`, {
+  const response = await apiFetch(`/api/v1/import/${kind}${dryRun ? '?dry_run=true' : ''}`, {
     method: 'POST',
-    headers: { 'content-type': 'text/csv', 'x-actor': 'web' },
+    headers: { 'content-type': 'text/csv' },
     body: csv,
   });
-  const json = (await response.json().catch(() => null)) as
-    | (ImportAnswer & { error?: { code: string; message: string; details?: RowProblem[] } })
-    | null;
-  if (!response.ok) {
-    const error = json?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'LS_HTTP',
-      error?.message ?? `${response.status} ${response.statusText}`,
-      error?.details ?? [],
-    );
-  }
+  const json = (await response.json().catch(() => null)) as ImportAnswer | null;
+  if (!response.ok) throw apiErrorOf(response, json);
   return json as ImportAnswer;
 }
 
