@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import { AcceptInvitation } from './pages/accept-invitation';
+import { Account } from './pages/account';
 import { BomPage } from './pages/bom';
 import { NewItem, NewLocation, NewSupplier } from './pages/create';
 import { CustomerOrderPage } from './pages/customer-order';
@@ -10,6 +12,7 @@ import { ItemPage } from './pages/item';
 import { Items } from './pages/items';
 import { KanbanLoopPage, KanbanLoops } from './pages/kanban';
 import { KanbanScan } from './pages/kanban-scan';
+import { Login } from './pages/login';
 import { Movements } from './pages/movements';
 import { RecordMovement } from './pages/movements-new';
 import { ProductionOrderPage } from './pages/production-order';
@@ -21,9 +24,21 @@ import { SimulationPage } from './pages/simulation';
 import { StrategyPage } from './pages/strategy';
 import { SupplierPage } from './pages/supplier';
 import { Suppliers } from './pages/suppliers';
+import { Users } from './pages/users';
+import type { Permission } from './session';
 
-/** A page of the app: its path pattern (`:name` parameters), and its place in the navigation if it has one. */
-export type Route = { path: string; page: ComponentType<{ params: Record<string, string> }>; nav?: string };
+/**
+ * A page of the app: its path pattern (`:name` parameters), its place in the navigation if it has one, the permission
+ * its navigation entry needs (the server refuses the writes anyway), and whether a signed-out visitor may open it
+ * (shown without the navigation).
+ */
+export type Route = {
+  path: string;
+  page: ComponentType<{ params: Record<string, string> }>;
+  nav?: string;
+  permission?: Permission;
+  public?: boolean;
+};
 
 // Each page group adds its routes here, in navigation order.
 export const routes: Route[] = [
@@ -34,7 +49,7 @@ export const routes: Route[] = [
   { path: '/items/:sku', page: ItemPage },
   // items pages
   { path: '/movements', page: Movements, nav: 'Movements' },
-  { path: '/movements/new', page: RecordMovement, nav: 'Record movement' },
+  { path: '/movements/new', page: RecordMovement, nav: 'Record movement', permission: 'record' },
   // movements pages
   { path: '/purchase-orders', page: PurchaseOrders, nav: 'Purchase orders' },
   { path: '/purchase-orders/:number', page: PurchaseOrderPage },
@@ -59,6 +74,12 @@ export const routes: Route[] = [
   // strategy pages
   { path: '/simulation', page: SimulationPage, nav: 'Simulation' },
   // simulation pages
-  { path: '/import', page: Import, nav: 'Import' },
+  { path: '/import', page: Import, nav: 'Import', permission: 'plan' },
   // import pages
+  { path: '/users', page: Users, nav: 'Users', permission: 'admin' },
+  { path: '/account', page: Account },
+  { path: '/login', page: Login, public: true },
+  { path: '/setup', page: AcceptInvitation, public: true },
+  { path: '/invite', page: AcceptInvitation, public: true },
+  // user and sign-in pages
 ];
