@@ -4,6 +4,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isDomainError } from '../domain/errors.js';
+import { type OidcSettings, OidcSignOn } from '../services/auth/oidc.service.js';
 import type { ServiceContext } from '../services/context.js';
 import type { MailSettings } from '../services/purchasing/send.service.js';
 import { SimulationJobRunner } from '../services/simulation/simulation-jobs.js';
@@ -32,6 +33,8 @@ export type AppOptions = {
    * passes false unless it listens on a loopback address. Once a user exists, everyone signs in.
    */
   localAccess?: boolean;
+  /** Single sign-on through an OpenID provider (none: only passwords and invitations). */
+  oidc?: OidcSettings;
 };
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -65,6 +68,8 @@ declare module 'fastify' {
     signInLimiter: AttemptLimiter;
     /** Whether single sign-on through an OpenID provider is configured. */
     oidcEnabled: boolean;
+    /** The configured OpenID provider, if any. */
+    oidcSignOn: OidcSignOn | undefined;
   }
 }
 
@@ -94,7 +99,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await simulationJobs.close();
   });
   app.decorate('signInLimiter', new AttemptLimiter(20));
-  app.decorate('oidcEnabled', false);
+  app.decorate('oidcEnabled', options.oidc !== undefined);
+  app.decorate('oidcSignOn', options.oidc && new OidcSignOn(options.oidc));
   // Every API route must say who may use it; a route missing from the table stops the app from starting.
   const unguarded: string[] = [];
   app.addHook('onRoute', (route) => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createSetupLink } from '../services/auth/invitations.service.js';
+import { oidcSettingsFromEnv } from '../services/auth/oidc.service.js';
 import { hasUsers } from '../services/auth/users.service.js';
 import { startEventDispatcher } from '../services/events/dispatcher.js';
 import { mailConfigFromEnv } from '../services/purchasing/mailer.js';
@@ -22,6 +23,8 @@ export type RunningServer = {
 
 /** Opens (and migrates) the database, then listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  // Read before the database opens: a half-configured single sign-on stops the start with the variables it lacks.
+  const oidc = oidcSettingsFromEnv(process.env);
   const database = await openDatabase(options.config);
   const localAccess = isLoopbackHost(options.host);
   const usersExist = await hasUsers(database);
@@ -32,7 +35,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const mail = { mail: mailConfigFromEnv(process.env), buyerName: buyerNameFromEnv(process.env) };
-  const app = await buildApp({ database, logger: { level: options.logLevel ?? 'info' }, mail, localAccess });
+  const app = await buildApp({ database, logger: { level: options.logLevel ?? 'info' }, mail, localAccess, oidc });
   // Jobs a stopped process left queued or running (no heartbeat for a minute) are marked failed, not left hanging.
   await app.simulationJobs.recoverInterrupted();
   await app.listen({ host: options.host, port: options.port });

@@ -14,6 +14,7 @@ import { leadTimeRoutes } from './lead-time.routes.js';
 import { locationRoutes } from './location.routes.js';
 import { metricsRoutes } from './metrics.routes.js';
 import { movementRoutes } from './movement.routes.js';
+import { oidcRoutes } from './oidc.routes.js';
 import { planRoutes } from './plan.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { productionOrderRoutes } from './production-order.routes.js';
@@ -51,5 +52,6 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(customerRoutes);
   await app.register(bomRoutes);
   await app.register(authRoutes);
+  await app.register(oidcRoutes);
   await app.register(userRoutes);
 }
