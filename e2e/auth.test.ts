@@ -248,6 +248,7 @@ describe('web app: users, sign-in, roles, API tokens and two-step sign-in', () =
     await page.locator('.field-error').first().waitFor();
     await page.getByLabel('Code the app shows').fill(await generate({ secret }));
     await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByRole('list', { name: 'Recovery codes' }).waitFor();
     const codes = (await page.getByRole('list', { name: 'Recovery codes' }).locator('code').allTextContents()).map(
       (c) => c.trim(),
     );

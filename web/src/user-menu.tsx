@@ -58,7 +58,8 @@ export function UserMenu({ session }: { session: Session }) {
           <p className="user-who">
             <strong>{displayName(user)}</strong>
             <span className="muted">
-              {user.username} · {roleLabel(user.role)}
+              {user.name?.trim() ? `${user.username} · ` : ''}
+              {roleLabel(user.role)}
             </span>
           </p>
           <ul>

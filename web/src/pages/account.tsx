@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api';
 import { dateTime } from '../format';
 import { Link, useTitle } from '../router';
-import { displayName, isRoleWithin, ROLES, type Role, roleLabel, type SessionUser, useSession } from '../session';
+import { isRoleWithin, ROLES, type Role, roleLabel, type SessionUser, useSession } from '../session';
 import { Card, Chip, type Column, Empty, ErrorNote, Field, Loading, PageHeader, Table } from '../ui';
 import { useApi } from '../use-api';
 import { CopyButton, FormError, fieldErrorOf, OnceValue, relative } from './auth-common';
@@ -42,7 +42,8 @@ export function Account() {
         title="Your account"
         subtitle={
           <>
-            {displayName(user)} · {user.username}
+            {user.name?.trim() ? `${user.name} · ` : ''}
+            {user.username}
             {user.email ? ` · ${user.email}` : ''} · {roleLabel(user.role)}
           </>
         }

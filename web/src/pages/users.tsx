@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { api, type Page, query } from '../api';
+import { ApiError, api, type Page, query } from '../api';
 import { dateTime } from '../format';
 import { Link, useLocation, useTitle } from '../router';
 import { ROLES, type Role, roleLabel, useSession } from '../session';
@@ -137,10 +137,13 @@ function UserList() {
       render: (u) => (
         <div className="user-cell">
           <strong>{u.name?.trim() ? u.name : u.username}</strong>
-          <span className="muted">
-            {u.username}
-            {u.email ? ` · ${u.email}` : ''}
-          </span>
+          {(u.name?.trim() || u.email) && (
+            <span className="muted">
+              {u.name?.trim() ? u.username : ''}
+              {u.name?.trim() && u.email ? ' · ' : ''}
+              {u.email ?? ''}
+            </span>
+          )}
           <span className="phone-only muted">
             two-step {u.mfa_enabled ? 'on' : 'off'}
             {statusOf(u, now).label !== 'Active' && (
@@ -235,6 +238,10 @@ function UserList() {
         <div className="error-note" role="alert">
           <strong>Not changed ({error.username}): </strong>
           {error.error.message}
+          {error.error instanceof ApiError &&
+            error.error.details
+              .filter((d) => !error.error.message.includes(d.message))
+              .map((d) => <div key={d.field}>{d.message}</div>)}
         </div>
       )}
       {notice && (
