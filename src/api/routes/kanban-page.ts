@@ -233,7 +233,11 @@ const SCRIPT = `
     button.disabled = true;
     button.textContent = 'Ordering\\u2026';
     var url = '../../api/v1/kanban/cards/' + encodeURIComponent(main.getAttribute('data-card-id')) + '/signal';
-    fetch(url, { method: 'POST', headers: { 'Idempotency-Key': key, 'X-Actor': 'kanban-page' } })
+    // A signed-in browser proves the request comes from this page with the session's CSRF token.
+    var csrf = (document.cookie.match(/(?:^|; )leanstock_csrf=([^;]*)/) || [])[1];
+    var headers = { 'Idempotency-Key': key, 'X-Actor': 'kanban-page' };
+    if (csrf) headers['x-csrf-token'] = decodeURIComponent(csrf);
+    fetch(url, { method: 'POST', headers: headers })
       .then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       })
