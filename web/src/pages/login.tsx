@@ -1,7 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { ApiError, api } from '../api';
 import { dateTime } from '../format';
-import { Link, navigate, useLocation, useTitle } from '../router';
+import { Link, useLocation, useTitle } from '../router';
 import { displayName, type Session, safeNext, useSession } from '../session';
 import { ErrorNote, Field, Loading } from '../ui';
 import { AuthFrame, fieldErrorOf } from './auth-common';
@@ -10,7 +10,7 @@ import { AuthFrame, fieldErrorOf } from './auth-common';
 export function Login() {
   useTitle('Sign in');
   const { search } = useLocation();
-  const { session, reload } = useSession();
+  const { session } = useSession();
   const next = safeNext(search.get('next'));
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -71,8 +71,9 @@ export function Login() {
         method: 'POST',
         body: { username: username.trim(), password, ...(needsCode && { code: code.trim() }) },
       });
-      await reload();
-      navigate(next, { replace: true });
+      // A full load: nothing of the page before survives the change of user, and `next` may be a page the server
+      // renders itself (a kanban card's QR page).
+      window.location.replace(next);
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === 'LS_MFA_REQUIRED') {
         setNeedsCode(true);
