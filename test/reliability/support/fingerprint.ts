@@ -12,8 +12,9 @@ export type DatabaseFingerprint = {
 };
 
 /**
- * Fingerprints of a SQLite or PostgreSQL database (the test's schema). On SQLite the data hash is recomputed only
- * when the connection's total_changes() moved (it counts rolled-back writes too, so it never hides one).
+ * Fingerprints of a SQLite or PostgreSQL database (the test's schema). The data hash is recomputed only when a write
+ * may have happened: on SQLite when the connection's total_changes() moved (it counts rolled-back writes too, so it
+ * never hides one), on PostgreSQL when the next transaction id moved.
  */
 export function fingerprintOf(database: Database): DatabaseFingerprint {
   return database.sqlite ? sqliteFingerprint(database.sqlite) : postgresFingerprint(database);
@@ -58,6 +59,19 @@ function postgresFingerprint(database: Database): DatabaseFingerprint {
         SELECT table_name AS name FROM information_schema.tables
         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(database.db)
     ).rows.map((t) => t.name);
+  /**
+   * The next transaction id the server will assign: every transaction that writes takes one, whether it commits or
+   * rolls back, so an unchanged value means nothing was written (other databases' writes only cost a rehash).
+   */
+  const nextTransactionId = async () =>
+    String(
+      (
+        await sql<{ next: string }>`SELECT txid_snapshot_xmax(txid_current_snapshot())::text AS next`.execute(
+          database.db,
+        )
+      ).rows[0]?.next,
+    );
+  let hashed = { next: '', hash: '' };
   /** One statement of one sub-select per table, so a fingerprint is one round trip. */
   const perTable = async (expression: (table: string) => string) => {
     const names = await tables();
@@ -74,8 +88,10 @@ function postgresFingerprint(database: Database): DatabaseFingerprint {
             WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`.execute(database.db)
         ).rows,
       ),
-    data: async () =>
-      createHash('sha256')
+    data: async () => {
+      const next = await nextTransactionId();
+      if (next === hashed.next) return hashed.hash;
+      const hash = createHash('sha256')
         .update(
           JSON.stringify(
             await perTable(
@@ -83,7 +99,10 @@ function postgresFingerprint(database: Database): DatabaseFingerprint {
             ),
           ),
         )
-        .digest('hex'),
+        .digest('hex');
+      hashed = { next, hash };
+      return hash;
+    },
     rowCounts: async () =>
       Object.fromEntries(
         Object.entries(await perTable((name) => `SELECT count(*) FROM "${name}"`)).map(([name, n]) => [

@@ -28,6 +28,9 @@ export const KNOWN_STRINGS: Record<string, string[]> = {
   currency: ['EUR', 'USD'],
 };
 
+/** Routes that record a refusal on purpose: a refused sign-in is audited (`login_failed`) and counts towards a lock. */
+export const RECORDED_REFUSALS: ReadonlySet<string> = new Set(['POST /api/v1/auth/login']);
+
 /** An app over the make-to-order world, with one order of each kind, and the ids path parameters can name. */
 export type ApiWorld = { app: FastifyInstance; document: Document; existing: Record<string, string> };
 
@@ -102,11 +105,17 @@ export function resolveSchema(schema: Schema, document: Document): Schema {
 }
 
 /**
- * One plausible value of a schema, always the same: required properties only, known strings (KNOWN_STRINGS),
+ * One plausible value of a schema, always the same: required properties only, known strings (by field name),
  * enum and const values, defaults, dates for date fields, the smallest allowed number. A body that reaches the
  * service, so that what a test changes in it is what the service judges.
  */
-export function exampleOf(raw: Schema, document: Document, field = '', depth = 0): unknown {
+export function exampleOf(
+  raw: Schema,
+  document: Document,
+  field = '',
+  strings: Record<string, string[]> = KNOWN_STRINGS,
+  depth = 0,
+): unknown {
   const schema = resolveSchema(raw, document);
   if ('default' in schema) return schema['default'];
   if ('const' in schema) return schema['const'];
@@ -114,7 +123,7 @@ export function exampleOf(raw: Schema, document: Document, field = '', depth = 0
   const choices = (schema['anyOf'] ?? schema['oneOf']) as Schema[] | undefined;
   if (choices) {
     const first = choices.find((choice) => resolveSchema(choice, document)['type'] !== 'null') ?? choices[0]!;
-    return exampleOf(first, document, field, depth);
+    return exampleOf(first, document, field, strings, depth);
   }
   const types = Array.isArray(schema['type']) ? (schema['type'] as string[]) : [schema['type']];
   const type = types.find((t) => t !== 'null') ?? types[0];
@@ -126,10 +135,10 @@ export function exampleOf(raw: Schema, document: Document, field = '', depth = 0
       ? 1
       : Math.max(1, Math.ceil(minimum + (schema['exclusiveMinimum'] === undefined ? 0 : 1)));
   }
-  if (type === 'string') return exampleString(schema, field);
+  if (type === 'string') return exampleString(schema, field, strings);
   if (type === 'array') {
     const items = (schema['items'] as Schema | undefined) ?? {};
-    return depth > 4 ? [] : [exampleOf(items, document, field, depth + 1)];
+    return depth > 4 ? [] : [exampleOf(items, document, field, strings, depth + 1)];
   }
   const properties = schema['properties'] as Record<string, Schema> | undefined;
   if (!properties || depth > 4) return {};
@@ -137,11 +146,11 @@ export function exampleOf(raw: Schema, document: Document, field = '', depth = 0
   return Object.fromEntries(
     required
       .filter((name) => name in properties)
-      .map((name) => [name, exampleOf(properties[name]!, document, name, depth + 1)]),
+      .map((name) => [name, exampleOf(properties[name]!, document, name, strings, depth + 1)]),
   );
 }
 
-function exampleString(schema: Schema, field: string): string {
+function exampleString(schema: Schema, field: string, strings: Record<string, string[]>): string {
   const description = String(schema['description'] ?? '');
   if (schema['format'] === 'date' || description.includes('YYYY-MM-DD') || /_date$|^today$/.test(field)) {
     return '2026-03-20';
@@ -149,7 +158,7 @@ function exampleString(schema: Schema, field: string): string {
   if (schema['format'] === 'date-time') return '2026-03-20T08:00:00Z';
   if (schema['format'] === 'email' || field === 'email') return 'orders@example.com';
   if (schema['format'] === 'uri' || field === 'url') return 'http://127.0.0.1:9/hook';
-  const known = KNOWN_STRINGS[field]?.[0];
+  const known = strings[field]?.[0];
   if (known) return known;
   if (schema['pattern'] === '^[A-Z]{3}$') return 'EUR';
   return 'Probe base';
