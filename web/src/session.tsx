@@ -19,7 +19,7 @@ export type Session = {
   permissions: Permission[];
   csrf_token: string | null;
   /** Single sign-on through an OpenID Connect provider, when the server is configured for one. */
-  oidc?: { enabled: boolean };
+  oidc?: { enabled: boolean; name?: string | null };
 };
 
 /** The roles from the least to the most allowed, with what each may do in words. */

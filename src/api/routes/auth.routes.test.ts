@@ -3,6 +3,7 @@ import { generate } from 'otplib';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { addUser, createToken, signInAs, TEST_PASSWORD } from '../../../test/support/auth.js';
 import { describeEachDialect } from '../../../test/support/dialects.js';
+import { createSetupLink } from '../../services/auth/invitations.service.js';
 import { buildApp } from '../app.js';
 
 const start = Date.UTC(2026, 10, 2, 9);
@@ -67,6 +68,29 @@ describeEachDialect('sign-in, roles, tokens and MFA', ({ database }) => {
     expect(crossSite.statusCode).toBe(403);
     expect(crossSite.json().error.code).toBe('LS_CSRF');
     expect(await database().db.selectFrom('items').selectAll().execute()).toEqual([]);
+  });
+
+  it('withdraws the set-up link and invitations made without users once the first user exists', async () => {
+    const setup = await createSetupLink(database(), { actor: 'serve', now });
+    const local = await app.inject({ method: 'POST', url: '/api/v1/invitations', payload: { role: 'admin' } });
+    expect(local.statusCode).toBe(201);
+    const accepted = await app.inject({
+      method: 'POST',
+      url: `/api/v1/invitations/by-token/${setup.token}/accept`,
+      payload: { username: 'ann', password: TEST_PASSWORD },
+    });
+    expect(accepted.statusCode).toBe(201);
+    expect(accepted.json().user).toMatchObject({ username: 'ann', role: 'admin' });
+    const spare = await app.inject({ method: 'GET', url: `/api/v1/invitations/by-token/${local.json().token}` });
+    expect(spare.statusCode).toBe(404);
+    expect(spare.json().error.message).toContain('withdrawn');
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/v1/invitations/by-token/${setup.token}/accept`,
+      payload: { username: 'eve', password: TEST_PASSWORD },
+    });
+    expect(again.statusCode).toBe(404);
+    expect(await database().db.selectFrom('users').select('username').execute()).toEqual([{ username: 'ann' }]);
   });
 
   it('requires sign-in once a user exists; a session writes only with its CSRF token, as its user', async () => {

@@ -48,8 +48,13 @@ export function signedInUser(principal: Principal | undefined): Exclude<Principa
   return principal;
 }
 
+/** Whether single sign-on is offered, and the provider's name for the sign-in button. */
+export function oidcOf(app: FastifyInstance): { enabled: boolean; name: string | null } {
+  return { enabled: app.oidcEnabled, name: app.oidcSignOn?.settings.name ?? null };
+}
+
 function signedOutSession(app: FastifyInstance) {
-  return { mode: 'user' as const, user: null, permissions: [], csrf_token: null, oidc: { enabled: app.oidcEnabled } };
+  return { mode: 'user' as const, user: null, permissions: [], csrf_token: null, oidc: oidcOf(app) };
 }
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
@@ -58,7 +63,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     { schema: { tags, summary: 'Who is signed in, with which permissions', response: { 200: Session } } },
     async (request) => ({
       ...(await describeSession(app.database, request.principal)),
-      oidc: { enabled: app.oidcEnabled },
+      oidc: oidcOf(app),
     }),
   );
 
@@ -77,7 +82,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       app.signInLimiter.check(request.ip, app.clock(), reply);
       const session = await signIn(app.database, request.body, signInContextOf(request));
       setSessionCookies(request, reply, session);
-      return { ...session.view, oidc: { enabled: app.oidcEnabled } };
+      return { ...session.view, oidc: oidcOf(app) };
     },
   );
 
@@ -154,7 +159,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       await disableMfa(app.database, signedInUser(request.principal).userId, request.body, contextOf(request));
-      return { ...(await describeSession(app.database, request.principal)), oidc: { enabled: app.oidcEnabled } };
+      return { ...(await describeSession(app.database, request.principal)), oidc: oidcOf(app) };
     },
   );
 

@@ -30,7 +30,7 @@ import {
   UserPatch,
 } from '../schemas/auth.schemas.js';
 import { errorResponses } from '../schemas/common.js';
-import { signInContextOf } from './auth.routes.js';
+import { oidcOf, signInContextOf } from './auth.routes.js';
 
 const tags = ['Users'];
 const authErrors = { ...errorResponses, 401: { $ref: 'Error' }, 403: { $ref: 'Error' }, 429: { $ref: 'Error' } };
@@ -132,7 +132,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const { token } = request.params as Static<typeof TokenParams>;
       const session = await acceptInvitation(app.database, token, request.body, signInContextOf(request));
       setSessionCookies(request, reply, session);
-      return reply.status(201).send({ ...session.view, oidc: { enabled: app.oidcEnabled } });
+      return reply.status(201).send({ ...session.view, oidc: oidcOf(app) });
     },
   );
 

@@ -40,7 +40,10 @@ export const Session = Type.Object({
   csrf_token: Nullable(
     Type.String({ description: 'Send it as x-csrf-token on every write made with the session cookie' }),
   ),
-  oidc: Type.Object({ enabled: Type.Boolean() }),
+  oidc: Type.Object({
+    enabled: Type.Boolean(),
+    name: Nullable(Type.String({ description: 'The provider’s name for the sign-in button' })),
+  }),
 });
 
 export const SignIn = Type.Object(

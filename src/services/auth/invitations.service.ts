@@ -164,30 +164,25 @@ export async function acceptInvitation(
   return writeTransaction(database, async (tx) => {
     const invitation = await requireOpenInvitation(tx, token, ctx.now);
     const view = invitationView(invitation);
+    // Only one of two racing acceptances can mark the invitation; the other rolls back with its new user.
+    const marked = await tx
+      .updateTable('invitations')
+      .set({ accepted_at: ctx.now })
+      .where('id', '=', invitation.id)
+      .where('accepted_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) !== 1) throw invitationGone('was already used');
     const user = await insertUser(
       tx,
       { ...ctx, actor: input.username },
-      {
-        username: input.username,
-        role: view.role,
-        name: input.name,
-        email: input.email ?? view.email,
-        passwordHash,
-      },
+      { username: input.username, role: view.role, name: input.name, email: input.email ?? view.email, passwordHash },
     );
     const row = await tx
       .selectFrom('users')
       .select('id')
       .where('username', '=', user.username)
       .executeTakeFirstOrThrow();
-    // Only one of two racing acceptances can mark the invitation; the other rolls back with its new user.
-    const marked = await tx
-      .updateTable('invitations')
-      .set({ accepted_at: ctx.now, accepted_user_id: row.id })
-      .where('id', '=', invitation.id)
-      .where('accepted_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(marked.numUpdatedRows) !== 1) throw invitationGone('was already used');
+    await tx.updateTable('invitations').set({ accepted_user_id: row.id }).where('id', '=', invitation.id).execute();
     await recordAudit(
       tx,
       { ...ctx, actor: user.username },

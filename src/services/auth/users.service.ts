@@ -210,6 +210,17 @@ export async function insertUser(
   }
   const view = userView((await findUserRowById(tx, id))!);
   await recordAudit(tx, ctx, { entity: ENTITY, entityKey: user.username, action: 'create', before: null, after: view });
+  // Links made while there were no users (the set-up link, invitations made on this computer without signing in)
+  // must not outlive that state: from the first user on, admins invite people.
+  const first = await tx.selectFrom('users').select('id').where('id', '!=', id).limit(1).executeTakeFirst();
+  if (!first) {
+    await tx
+      .updateTable('invitations')
+      .set({ revoked_at: ctx.now })
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
   return view;
 }
 

@@ -183,7 +183,7 @@ export function Login() {
           </div>
           {/* A plain link: the provider's page is a full navigation away, not a call from this page. */}
           <a className="button secondary auth-sso" href="/api/v1/auth/oidc/login">
-            Sign in with single sign-on
+            Sign in with {session.oidc.name ?? 'single sign-on'}
           </a>
         </>
       )}
