@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addUser, signInAs } from '../../../test/support/auth.js';
 import { describeEachDialect } from '../../../test/support/dialects.js';
 import { seedCatalogue } from '../../../test/support/fixtures.js';
 import { publicUrlFromEnv } from '../../services/kanban/public-url.js';
@@ -166,8 +167,12 @@ describeEachDialect('kanban routes', ({ database }) => {
   it('label.pdf is a PDF whose QR code and printed address are the card page under the Host of the request', async () => {
     const loop = await seedLoop(2);
     const cardId = loop.cards[0]!.id;
+    // Labels name the address others reach the server at; beyond localhost, everyone signs in.
+    await addUser(database(), 'ann', 'clerk', now);
+    const { cookie } = await signInAs(app, 'ann');
     const label = await send('GET', `/api/v1/kanban/cards/${cardId}/label.pdf`, undefined, {
       host: 'stock.local:8080',
+      cookie,
     });
     expect(label.statusCode).toBe(200);
     expect(label.headers['content-type']).toBe('application/pdf');
@@ -178,7 +183,10 @@ describeEachDialect('kanban routes', ({ database }) => {
       expect.arrayContaining(['card 1 of 2', 'BOLT', cardId, `http://stock.local:8080/kanban/cards/${cardId}`]),
     );
 
-    const sheet = await send('GET', `/api/v1/kanban/loops/${loop.id}/labels.pdf`, undefined, { host: '10.0.0.5:3000' });
+    const sheet = await send('GET', `/api/v1/kanban/loops/${loop.id}/labels.pdf`, undefined, {
+      host: '10.0.0.5:3000',
+      cookie,
+    });
     expect(sheet.statusCode).toBe(200);
     expect(sheet.headers['content-type']).toBe('application/pdf');
     expect(sheet.headers['content-disposition']).toBe('inline; filename="kanban-BOLT-WS.pdf"');
@@ -191,7 +199,10 @@ describeEachDialect('kanban routes', ({ database }) => {
       ]),
     );
 
-    const forged = await send('GET', `/api/v1/kanban/cards/${cardId}/label.pdf`, undefined, { host: 'evil"><x' });
+    const forged = await send('GET', `/api/v1/kanban/cards/${cardId}/label.pdf`, undefined, {
+      host: 'evil"><x',
+      cookie,
+    });
     expect(forged.statusCode).toBe(400);
     expect(forged.json().error.details[0]).toMatchObject({ field: 'Host' });
   });
