@@ -222,7 +222,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const url = new URL('/api/v1/auth/session', leanstock);
       const response = await fetch(url, { headers: { cookie: jar.headerFor(url) } });
       expect(response.status).toBe(200);
-      return (await response.json()) as { user: { username: string } | null; oidc: { enabled: boolean } };
+      return (await response.json()) as {
+        user: { username: string } | null;
+        oidc: { enabled: boolean; name: string | null };
+      };
     };
     const auditAfter = async (key: string, action: string) =>
       (
@@ -242,7 +245,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     };
 
     it('says in the session answer that single sign-on is on', async () => {
-      expect((await sessionOf(new CookieJar())).oidc).toEqual({ enabled: true });
+      expect((await sessionOf(new CookieJar())).oidc).toEqual({ enabled: true, name: 'single sign-on' });
     });
 
     it('signs in the active user whose e-mail the provider vouches for, ignoring case, and opens the page asked for', async () => {
@@ -373,7 +376,10 @@ describe('single sign-on when it is not configured', () => {
       expect(response.json().error.code).toBe('LS_NOT_FOUND');
       expect(response.json().error.message).toMatch(/^Single sign-on is not configured/);
     }
-    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/session' })).json().oidc).toEqual({ enabled: false });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/session' })).json().oidc).toEqual({
+      enabled: false,
+      name: null,
+    });
     await app.close();
   });
 });
