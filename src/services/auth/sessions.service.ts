@@ -82,14 +82,14 @@ export async function signIn(database: Database, raw: unknown, ctx: SignInContex
       [{ field: 'code', message: 'is required: this user signs in with a second factor' }],
     );
   }
-  return writeTransaction(database, async (tx) => {
+  const session = await writeTransaction(database, async (tx) => {
     if (row.mfa_enabled === 1 && !(await checkSecondFactor(tx, row, code!, ctx.now))) return undefined;
     return startSession(tx, ctx, row, 'password');
-  }).then(async (session) => {
-    if (session) return session;
-    await recordFailure(database, ctx, username, row, 'code');
-    throw invalidCredentials('code');
   });
+  if (session) return session;
+  // A wrong code is a failed sign-in like a wrong password: counted towards the lockout and audited.
+  await recordFailure(database, ctx, username, row, 'code');
+  throw invalidCredentials('code');
 }
 
 /** Opens a session for a user who proved who they are (password and second factor, an invitation, or OIDC). */

@@ -46,17 +46,30 @@ const ENTITY = 'user';
 const CREATE_FIELDS = ['username', 'role', 'password', 'name', 'email'] as const;
 const UPDATE_FIELDS = ['role', 'active', 'name', 'email'] as const;
 
-/** 2–64 characters: lower-case letters, digits and `. _ - @`, starting with a letter or digit (case is folded). */
-export function readUsername(input: RawInput, field: string, problems: FieldProblem[]): string | undefined {
+function readRequiredString(
+  input: RawInput,
+  field: string,
+  problems: FieldProblem[],
+  options: { echo: boolean },
+): string | undefined {
   const value = input[field];
   if (value === undefined || value === null) {
     problems.push({ field, message: 'is required' });
     return undefined;
   }
   if (typeof value !== 'string') {
-    problems.push({ field, message: 'must be a string', value });
+    problems.push(
+      options.echo ? { field, message: 'must be a string', value } : { field, message: 'must be a string' },
+    );
     return undefined;
   }
+  return value;
+}
+
+/** 2–64 characters: lower-case letters, digits and `. _ - @`, starting with a letter or digit (case is folded). */
+export function readUsername(input: RawInput, field: string, problems: FieldProblem[]): string | undefined {
+  const value = readRequiredString(input, field, problems, { echo: true });
+  if (value === undefined) return undefined;
   const username = value.trim().toLowerCase();
   if (!/^[a-z0-9][a-z0-9._@-]{1,63}$/.test(username)) {
     problems.push({
@@ -71,15 +84,9 @@ export function readUsername(input: RawInput, field: string, problems: FieldProb
 
 /** A password of 10–200 characters; any characters, spaces included (a passphrase is welcome). */
 export function readPassword(input: RawInput, field: string, problems: FieldProblem[]): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) {
-    problems.push({ field, message: 'is required' });
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    problems.push({ field, message: 'must be a string' });
-    return undefined;
-  }
+  // A refused password is never echoed back in the error.
+  const value = readRequiredString(input, field, problems, { echo: false });
+  if (value === undefined) return undefined;
   const length = characterCount(value);
   if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
     problems.push({
